@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import { describeError, PostrobotError } from '../errors.js';
+import type { Journal } from '../journal/journal.js';
+import type { ActionRecord } from '../journal/records.js';
+import { retryDelayMs } from './backoff.js';
+import type { ActionHandlers } from './ports.js';
+
+export interface OutboxOptions {
+  retryDelaysSeconds: number[];
+  maxAttempts: number;
+  now?: () => Date;
+  random?: () => number;
+}
+
+/**
+ * Runs the actions in the outbox: each one after the ledger commit, marked done after
+ * it succeeded. A failure is retried on the configured schedule unless it says a retry
+ * cannot help; a mail is marked done when all its actions are.
+ */
+export class OutboxRunner {
+  private readonly now: () => Date;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly handlers: ActionHandlers,
+    private readonly options: OutboxOptions,
+    private readonly log: Logger,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Runs the due actions of one mail (in order; a failed one stops the rest of that mail). */
+  async runFor(messageId: number): Promise<void> {
+    const pending = this.journal.actionsFor(messageId).filter((action) => action.status === 'pending');
+    for (const action of pending) {
+      if (action.nextAttemptAt > this.now().toISOString()) return;
+      if (!(await this.runOne(action))) return;
+    }
+    this.finishIfComplete(messageId);
+  }
+
+  /** Runs every due action in the outbox; returns how many succeeded. */
+  async runDue(limit = 500): Promise<number> {
+    const due = this.journal.dueActions(this.now().toISOString(), limit);
+    let done = 0;
+    const blocked = new Set<number>();
+    for (const action of due) {
+      if (blocked.has(action.messageId)) continue;
+      const earlier = this.journal.actionsFor(action.messageId).find((other) => other.id < action.id && other.status === 'pending');
+      if (earlier && earlier.id !== action.id && !due.some((d) => d.id === earlier.id)) continue;
+      if (await this.runOne(action)) {
+        done += 1;
+        this.finishIfComplete(action.messageId);
+      } else {
+        blocked.add(action.messageId);
+      }
+    }
+    return done;
+  }
+
+  private finishIfComplete(messageId: number): void {
+    const actions = this.journal.actionsFor(messageId);
+    if (actions.every((action) => action.status === 'done')) this.journal.markDone(messageId, this.now().toISOString());
+  }
+
+  private async runOne(action: ActionRecord): Promise<boolean> {
+    const message = this.journal.getMessage(action.messageId);
+    const handler = this.handlers[action.kind];
+    const at = this.now().toISOString();
+    if (!message || !handler) {
+      const reason = !message ? 'its mail is not in the ledger' : `no handler for "${action.kind}" is configured`;
+      this.journal.failAction(action.id, reason);
+      this.journal.addEvent({ kind: 'action-failed', messageId: action.messageId, at, detail: { action: action.kind, target: action.target, error: reason } });
+      this.log.error({ event: 'action-failed', actionId: action.id, kind: action.kind, reason }, 'action cannot run');
+      return false;
+    }
+    try {
+      await handler(action, message);
+      this.journal.completeAction(action.id, this.now().toISOString());
+      this.journal.addEvent({ kind: 'action-done', messageId: action.messageId, at: this.now().toISOString(), detail: { action: action.kind, target: action.target } });
+      this.log.debug({ event: 'action-done', actionId: action.id, kind: action.kind, messageId: action.messageId }, 'action done');
+      return true;
+    } catch (error) {
+      const retryable = error instanceof PostrobotError ? error.retryable : true;
+      const text = describeError(error);
+      const attempts = action.attempts + 1;
+      if (!retryable || attempts >= this.options.maxAttempts) {
+        this.journal.failAction(action.id, text);
+        this.journal.addEvent({ kind: 'action-failed', messageId: action.messageId, at, detail: { action: action.kind, target: action.target, error: text, attempts } });
+        this.log.error({ event: 'action-failed', alert: true, actionId: action.id, kind: action.kind, attempts, err: text }, 'action failed for good');
+      } else {
+        const next = new Date(this.now().getTime() + retryDelayMs(attempts - 1, this.options.retryDelaysSeconds, this.random()));
+        this.journal.retryAction(action.id, text, next.toISOString());
+        this.log.warn({ event: 'action-retry', actionId: action.id, kind: action.kind, attempts, next: next.toISOString(), err: text }, 'action failed; will retry');
+      }
+      return false;
+    }
+  }
+}
