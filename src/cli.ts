@@ -15,7 +15,9 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('postrobot')
-    .description('Mail triage and case documents for Ankestyrelsen: reads the inbox, routes, files and bundles.')
+    .description(
+      'Mail triage and case documents for Ankestyrelsen: reads the inbox, routes, files and bundles.',
+    )
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError();

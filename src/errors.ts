@@ -6,7 +6,11 @@ export class PostrobotError extends Error {
   readonly code: string;
   readonly retryable: boolean;
 
-  constructor(code: string, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -30,7 +34,11 @@ export class ConfigError extends PostrobotError {
 
 /** A mail cannot be read as a mail, or breaks a limit: it goes to quarantine. */
 export class MailRejectedError extends PostrobotError {
-  constructor(code: 'MailUnparseable' | 'MailTooLarge' | 'MailTooManyParts', message: string, cause?: unknown) {
+  constructor(
+    code: 'MailUnparseable' | 'MailTooLarge' | 'MailTooManyParts',
+    message: string,
+    cause?: unknown,
+  ) {
     super(code, message, { retryable: false, cause });
   }
 }

@@ -31,8 +31,11 @@ function lookups(journal: Journal | null): Omit<ClassifyContext, 'routing' | 'mo
       const found = journal?.getCase(n);
       return found ? { area: found.area } : undefined;
     },
-    caseOfReferencedMail: (ids) => journal?.findByMessageIdHeader(ids).find((m) => m.caseNumber)?.caseNumber ?? null,
-    isPartyOnCase: (n, sender) => sender !== null && (journal?.listMessages({ caseNumber: n }).some((m) => m.sender === sender) ?? false),
+    caseOfReferencedMail: (ids) =>
+      journal?.findByMessageIdHeader(ids).find((m) => m.caseNumber)?.caseNumber ?? null,
+    isPartyOnCase: (n, sender) =>
+      sender !== null &&
+      (journal?.listMessages({ caseNumber: n }).some((m) => m.sender === sender) ?? false),
   };
 }
 
@@ -44,41 +47,68 @@ export function registerClassifyCommand(program: Command): void {
     .option('--config <file>', 'configuration file')
     .option('--model <dir>', 'model folder (default: model.dir of the config)')
     .option('--json', 'one JSON object per line per file')
-    .action(async (files: string[], options: { config?: string; model?: string; json?: boolean }) => {
-      const config = loadConfig(options.config);
-      const log = options.json ? silentLogger() : loggerFor(config, true);
-      const model = await loadModelOrRulesOnly(options.model ? resolve(options.model) : config.modelDir, options.json ? loggerFor(config, true) : log);
-      const routing = compileRouting(config.routing, config.caseNumberPatterns);
-      const journalFile = dataPaths(config.dataDir).journal;
-      const journal = existsSync(journalFile) ? new SqliteJournal(journalFile) : null;
-      let failures = 0;
-      try {
-        for (const file of files) {
-          let line: ClassifyLine;
-          try {
-            const mail = await parseMail(readFileSync(file), config.main.limits);
-            const extracted = extractMail(mail, { caseNumberPatterns: config.caseNumberPatterns, ownMarkerHeader: OWN_MARKER_HEADER });
-            const classification = classify(mail, extracted, { routing, model, ...lookups(journal) });
-            const decision = decide(classification, extracted.automatic, config.routing, classification.modelThreshold ?? null);
-            line = {
-              file,
-              area: classification.area,
-              confidence: Math.round(decision.confidence * 10_000) / 10_000,
-              decision: decision.kind === 'route' ? 'route' : 'manual',
-              caseNumber: decision.caseNumber,
-              reasons: decision.reasons.map((reason) => `${reason.kind}: ${reason.detail}`),
-            };
-          } catch (error) {
-            failures += 1;
-            const code = error instanceof PostrobotError ? error.code : 'Error';
-            line = { file, area: null, confidence: 0, decision: 'manual', caseNumber: null, reasons: [`quarantine: ${code}: ${describeError(error)}`] };
+    .action(
+      async (files: string[], options: { config?: string; model?: string; json?: boolean }) => {
+        const config = loadConfig(options.config);
+        const log = options.json ? silentLogger() : loggerFor(config, true);
+        const model = await loadModelOrRulesOnly(
+          options.model ? resolve(options.model) : config.modelDir,
+          options.json ? loggerFor(config, true) : log,
+        );
+        const routing = compileRouting(config.routing, config.caseNumberPatterns);
+        const journalFile = dataPaths(config.dataDir).journal;
+        const journal = existsSync(journalFile) ? new SqliteJournal(journalFile) : null;
+        let failures = 0;
+        try {
+          for (const file of files) {
+            let line: ClassifyLine;
+            try {
+              const mail = await parseMail(readFileSync(file), config.main.limits);
+              const extracted = extractMail(mail, {
+                caseNumberPatterns: config.caseNumberPatterns,
+                ownMarkerHeader: OWN_MARKER_HEADER,
+              });
+              const classification = classify(mail, extracted, {
+                routing,
+                model,
+                ...lookups(journal),
+              });
+              const decision = decide(
+                classification,
+                extracted.automatic,
+                config.routing,
+                classification.modelThreshold ?? null,
+              );
+              line = {
+                file,
+                area: classification.area,
+                confidence: Math.round(decision.confidence * 10_000) / 10_000,
+                decision: decision.kind === 'route' ? 'route' : 'manual',
+                caseNumber: decision.caseNumber,
+                reasons: decision.reasons.map((reason) => `${reason.kind}: ${reason.detail}`),
+              };
+            } catch (error) {
+              failures += 1;
+              const code = error instanceof PostrobotError ? error.code : 'Error';
+              line = {
+                file,
+                area: null,
+                confidence: 0,
+                decision: 'manual',
+                caseNumber: null,
+                reasons: [`quarantine: ${code}: ${describeError(error)}`],
+              };
+            }
+            if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
+            else
+              process.stdout.write(
+                `${line.file}: ${line.decision} ${line.area ?? '-'} ${line.confidence.toFixed(3)}${line.caseNumber ? ` sag ${line.caseNumber}` : ''}\n    ${line.reasons.join('\n    ')}\n`,
+              );
           }
-          if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
-          else process.stdout.write(`${line.file}: ${line.decision} ${line.area ?? '-'} ${line.confidence.toFixed(3)}${line.caseNumber ? ` sag ${line.caseNumber}` : ''}\n    ${line.reasons.join('\n    ')}\n`);
+        } finally {
+          journal?.close();
         }
-      } finally {
-        journal?.close();
-      }
-      if (failures > 0 && failures === files.length) process.exitCode = 1;
-    });
+        if (failures > 0 && failures === files.length) process.exitCode = 1;
+      },
+    );
 }

@@ -14,11 +14,15 @@ export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('configuration');
   config
     .command('check [file]')
-    .description('validate a configuration or routing file; exit 2 naming the key and the fix when it is wrong')
+    .description(
+      'validate a configuration or routing file; exit 2 naming the key and the fix when it is wrong',
+    )
     .action((file: string | undefined) => {
       if (file && isRoutingFile(file)) {
         const { routing } = loadRouting(file);
-        process.stdout.write(`${file}: valid routing file: ${routing.areas.length} areas, ${routing.rules.length} rules, ${routing.caseNumbers.patterns.length} case-number patterns\n`);
+        process.stdout.write(
+          `${file}: valid routing file: ${routing.areas.length} areas, ${routing.rules.length} rules, ${routing.caseNumbers.patterns.length} case-number patterns\n`,
+        );
         return;
       }
       const loaded = loadConfig(file);

@@ -30,9 +30,21 @@ export function registerJournalCommands(program: Command): void {
         print(options.json, { dataDir: config.dataDir, ...stats }, () =>
           [
             `data directory: ${config.dataDir}`,
-            `mails: ${Object.entries(stats.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
-            `decisions: ${Object.entries(stats.byDecision).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
-            `routed per area: ${Object.entries(stats.routedByArea).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+            `mails: ${
+              Object.entries(stats.byStatus)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || 'none'
+            }`,
+            `decisions: ${
+              Object.entries(stats.byDecision)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || 'none'
+            }`,
+            `routed per area: ${
+              Object.entries(stats.routedByArea)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || 'none'
+            }`,
             `outbox: ${stats.pendingActions} pending, ${stats.failedActions} failed`,
             `cases: ${stats.cases}, documents: ${stats.documents}`,
             `last mail: ${stats.lastReceivedAt ?? 'never'}`,
@@ -55,7 +67,12 @@ export function registerJournalCommands(program: Command): void {
         print(options.json, cases, () =>
           cases.length === 0
             ? 'no cases yet'
-            : cases.map((c) => `${c.number}  ${(c.area ?? '-').padEnd(20)} ${String(c.documents).padStart(3)} dok.  ${c.caseworker ?? ''}`).join('\n'),
+            : cases
+                .map(
+                  (c) =>
+                    `${c.number}  ${(c.area ?? '-').padEnd(20)} ${String(c.documents).padStart(3)} dok.  ${c.caseworker ?? ''}`,
+                )
+                .join('\n'),
         );
       } finally {
         journal.close();
@@ -79,7 +96,10 @@ export function registerJournalCommands(program: Command): void {
         print(options.json, { ...found, documents, messages }, () =>
           [
             `Sag ${found.number} · ${found.area ?? 'intet område'} · ${found.caseworker ?? 'ingen sagsbehandler'}`,
-            ...documents.map((d) => `  akt ${d.akt ?? '-'}${d.sub > 0 ? `.${d.sub}` : ''}  ${d.kind.padEnd(10)} ${d.title}  ${d.dated ?? ''}`),
+            ...documents.map(
+              (d) =>
+                `  akt ${d.akt ?? '-'}${d.sub > 0 ? `.${d.sub}` : ''}  ${d.kind.padEnd(10)} ${d.title}  ${d.dated ?? ''}`,
+            ),
           ].join('\n'),
         );
       } finally {

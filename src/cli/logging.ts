@@ -5,6 +5,8 @@ import { createLogger, type Logger } from '../log/logger.js';
 export function loggerFor(config: Config, toStderr = false): Logger {
   const format = config.main.log.format;
   const destination = toStderr ? 2 : 1;
-  const pretty = format === 'pretty' || (format === 'auto' && Boolean(toStderr ? process.stderr.isTTY : process.stdout.isTTY));
+  const pretty =
+    format === 'pretty' ||
+    (format === 'auto' && Boolean(toStderr ? process.stderr.isTTY : process.stdout.isTTY));
   return createLogger({ level: config.main.log.level, pretty, destination });
 }

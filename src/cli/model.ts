@@ -23,9 +23,15 @@ export async function loadModelOrRulesOnly(dir: string, log: Logger): Promise<Mo
       log.info({ event: 'model-loaded', dir }, 'model loaded');
       return loaded.model;
     }
-    log.error({ event: 'model-unusable', dir, reason: loaded.reason }, 'the model cannot be used; routing with the rules alone');
+    log.error(
+      { event: 'model-unusable', dir, reason: loaded.reason },
+      'the model cannot be used; routing with the rules alone',
+    );
   } catch (error) {
-    log.error({ event: 'model-unusable', dir, reason: (error as Error).message }, 'the model cannot be used; routing with the rules alone');
+    log.error(
+      { event: 'model-unusable', dir, reason: (error as Error).message },
+      'the model cannot be used; routing with the rules alone',
+    );
   }
   return null;
 }

@@ -19,9 +19,20 @@ function reloadRouting(runtime: Runtime, log: Logger): void {
   try {
     const { routing, caseNumberPatterns } = loadRouting(runtime.config.routingFile);
     runtime.state.routing = compileRouting(routing, caseNumberPatterns);
-    log.info({ event: 'routing-reloaded', file: runtime.config.routingFile, areas: routing.areas.length, rules: routing.rules.length }, 'routing reloaded');
+    log.info(
+      {
+        event: 'routing-reloaded',
+        file: runtime.config.routingFile,
+        areas: routing.areas.length,
+        rules: routing.rules.length,
+      },
+      'routing reloaded',
+    );
   } catch (error) {
-    log.error({ event: 'routing-rejected', file: runtime.config.routingFile, err: describeError(error) }, 'the changed routing file was rejected; the running rules stay');
+    log.error(
+      { event: 'routing-rejected', file: runtime.config.routingFile, err: describeError(error) },
+      'the changed routing file was rejected; the running rules stay',
+    );
   }
 }
 
@@ -53,40 +64,75 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description('run the daemon: read the inbox, route, file and bundle until stopped')
-    .option('--config <file>', 'configuration file (default: POSTROBOT_CONFIG or config/postrobot.yaml)')
+    .option(
+      '--config <file>',
+      'configuration file (default: POSTROBOT_CONFIG or config/postrobot.yaml)',
+    )
     .option('--once', 'one pass over the inbox, then exit')
     .option('--shadow', 'decide and record everything, move and send nothing')
-    .option('--demo', 'seed an empty embedded inbox with the bundled example mails and print a summary')
-    .action(async (options: { config?: string; once?: boolean; shadow?: boolean; demo?: boolean }) => {
-      const config = loadConfig(options.config);
-      const log = loggerFor(config);
-      const model = await loadModelOrRulesOnly(config.modelDir, log.child({ component: 'model' }));
-      const runtime = createRuntime(config, log, { model, ...(options.shadow ? { shadow: true } : {}) });
-      const areaIds = new Set(config.routing.areas.map((area) => area.id));
-      if (options.demo && config.main.source.kind === 'maildir') {
-        const seeded = seedDemo(join(packageRoot(), 'fixtures'), config.inboxDir, runtime.journal, areaIds);
-        if (seeded > 0) log.info({ event: 'demo-seeded', mails: seeded, inbox: config.inboxDir }, 'demo inbox seeded with the example mails');
-      }
-      log.info({ event: 'started', source: runtime.source.description, dataDir: config.dataDir, shadow: runtime.state.shadow, model: model !== null }, 'postrobot started');
-      if (options.once) {
-        try {
-          await runtime.daemon.resume();
-          const summary = await runtime.daemon.pass();
-          if (options.demo) printDemoSummary(runtime, summary);
-          logPass(log, summary);
-        } finally {
-          await runtime.close();
+    .option(
+      '--demo',
+      'seed an empty embedded inbox with the bundled example mails and print a summary',
+    )
+    .action(
+      async (options: { config?: string; once?: boolean; shadow?: boolean; demo?: boolean }) => {
+        const config = loadConfig(options.config);
+        const log = loggerFor(config);
+        const model = await loadModelOrRulesOnly(
+          config.modelDir,
+          log.child({ component: 'model' }),
+        );
+        const runtime = createRuntime(config, log, {
+          model,
+          ...(options.shadow ? { shadow: true } : {}),
+        });
+        const areaIds = new Set(config.routing.areas.map((area) => area.id));
+        if (options.demo && config.main.source.kind === 'maildir') {
+          const seeded = seedDemo(
+            join(packageRoot(), 'fixtures'),
+            config.inboxDir,
+            runtime.journal,
+            areaIds,
+          );
+          if (seeded > 0)
+            log.info(
+              { event: 'demo-seeded', mails: seeded, inbox: config.inboxDir },
+              'demo inbox seeded with the example mails',
+            );
         }
-        return;
-      }
-      handleSignals(runtime, log);
-      await runtime.daemon.run((summary, index) => {
-        if (index === 0 && options.demo) printDemoSummary(runtime, summary);
-        if (summary.seen > 0 || index === 0) logPass(log, summary);
-      });
-    });
+        log.info(
+          {
+            event: 'started',
+            source: runtime.source.description,
+            dataDir: config.dataDir,
+            shadow: runtime.state.shadow,
+            model: model !== null,
+          },
+          'postrobot started',
+        );
+        if (options.once) {
+          try {
+            await runtime.daemon.resume();
+            const summary = await runtime.daemon.pass();
+            if (options.demo) printDemoSummary(runtime, summary);
+            logPass(log, summary);
+          } finally {
+            await runtime.close();
+          }
+          return;
+        }
+        handleSignals(runtime, log);
+        await runtime.daemon.run((summary, index) => {
+          if (index === 0 && options.demo) printDemoSummary(runtime, summary);
+          if (summary.seen > 0 || index === 0) logPass(log, summary);
+        });
+      },
+    );
 }
 
 function logPass(log: Logger, summary: PassSummary): void {
-  log.info({ event: 'pass', seen: summary.seen, ...summary.outcomes, actionsDone: summary.actionsDone }, 'inbox pass done');
+  log.info(
+    { event: 'pass', seen: summary.seen, ...summary.outcomes, actionsDone: summary.actionsDone },
+    'inbox pass done',
+  );
 }

@@ -3,7 +3,13 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { CaseNumberPattern } from '../pipeline/case-numbers.js';
 import { defaultConfigFile } from './paths.js';
-import { mainSchema, routingSchema, type MainConfig, type RoutingConfig, type TextMatcher } from './schema.js';
+import {
+  mainSchema,
+  routingSchema,
+  type MainConfig,
+  type RoutingConfig,
+  type TextMatcher,
+} from './schema.js';
 import { keyPathText, lineOf, parseYaml, schemaError, type YamlSource } from './yaml-errors.js';
 
 export interface EndpointConfig {
@@ -32,21 +38,39 @@ function readText(file: string, what: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, '', `cannot read the ${what} (${code ?? 'error'})`, 'Check the path, or set POSTROBOT_CONFIG to the configuration file.');
+    throw new ConfigError(
+      file,
+      '',
+      `cannot read the ${what} (${code ?? 'error'})`,
+      'Check the path, or set POSTROBOT_CONFIG to the configuration file.',
+    );
   }
 }
 
-function compileRegex(source: YamlSource, path: PropertyKey[], pattern: string, flags: string): RegExp {
+function compileRegex(
+  source: YamlSource,
+  path: PropertyKey[],
+  pattern: string,
+  flags: string,
+): RegExp {
   try {
     return new RegExp(pattern, flags);
   } catch (error) {
-    throw new ConfigError(source.file, keyPathText(path) + lineOf(source, path), `not a valid regular expression (${(error as Error).message})`, 'Fix the pattern; in YAML, write it in single quotes so that backslashes are kept.');
+    throw new ConfigError(
+      source.file,
+      keyPathText(path) + lineOf(source, path),
+      `not a valid regular expression (${(error as Error).message})`,
+      'Fix the pattern; in YAML, write it in single quotes so that backslashes are kept.',
+    );
   }
 }
 
 function checkMatcherRegexes(source: YamlSource, routing: RoutingConfig): void {
   routing.rules.forEach((rule, index) => {
-    for (const [field, matcher] of Object.entries(rule.match) as [string, TextMatcher | undefined][]) {
+    for (const [field, matcher] of Object.entries(rule.match) as [
+      string,
+      TextMatcher | undefined,
+    ][]) {
       if (matcher && typeof matcher === 'object' && 'regex' in matcher) {
         compileRegex(source, ['rules', index, 'match', field, 'regex'], matcher.regex, 'iu');
       }
@@ -59,7 +83,12 @@ function validateRouting(source: YamlSource, routing: RoutingConfig): CaseNumber
   routing.areas.forEach((area, index) => {
     if (ids.has(area.id) || area.id === 'manual') {
       const path = ['areas', index, 'id'];
-      throw new ConfigError(source.file, keyPathText(path) + lineOf(source, path), `duplicate or reserved area id "${area.id}"`, 'Give every area its own id; "manual" is reserved for "a person decides".');
+      throw new ConfigError(
+        source.file,
+        keyPathText(path) + lineOf(source, path),
+        `duplicate or reserved area id "${area.id}"`,
+        'Give every area its own id; "manual" is reserved for "a person decides".',
+      );
     }
     ids.add(area.id);
   });
@@ -68,30 +97,57 @@ function validateRouting(source: YamlSource, routing: RoutingConfig): CaseNumber
   routing.areas.forEach((area, index) => {
     const path = ['areas', index, 'folder'];
     if (/[/\\]/.test(area.folder) || area.folder.startsWith('.')) {
-      throw new ConfigError(source.file, keyPathText(path) + lineOf(source, path), `folder "${area.folder}" contains "/" or "\\" or starts with "."`, 'Use a plain folder name such as "Børn og unge".');
+      throw new ConfigError(
+        source.file,
+        keyPathText(path) + lineOf(source, path),
+        `folder "${area.folder}" contains "/" or "\\" or starts with "."`,
+        'Use a plain folder name such as "Børn og unge".',
+      );
     }
     const other = folders.get(area.folder);
     if (other !== undefined || special.includes(area.folder)) {
-      throw new ConfigError(source.file, keyPathText(path) + lineOf(source, path), `folder "${area.folder}" is used twice (also by ${other ?? 'the manual or quarantine folder'})`, 'Give each area its own folder.');
+      throw new ConfigError(
+        source.file,
+        keyPathText(path) + lineOf(source, path),
+        `folder "${area.folder}" is used twice (also by ${other ?? 'the manual or quarantine folder'})`,
+        'Give each area its own folder.',
+      );
     }
     folders.set(area.folder, area.id);
   });
   routing.rules.forEach((rule, index) => {
     if (rule.area !== 'manual' && !ids.has(rule.area)) {
       const path = ['rules', index, 'area'];
-      throw new ConfigError(source.file, keyPathText(path) + lineOf(source, path), `unknown area "${rule.area}"`, `Use one of the area ids (${[...ids].join(', ')}) or "manual".`);
+      throw new ConfigError(
+        source.file,
+        keyPathText(path) + lineOf(source, path),
+        `unknown area "${rule.area}"`,
+        `Use one of the area ids (${[...ids].join(', ')}) or "manual".`,
+      );
     }
     if (Object.keys(rule.match).length === 0) {
       const path = ['rules', index, 'match'];
-      throw new ConfigError(source.file, keyPathText(path) + lineOf(source, path), 'a rule with no matcher would match every mail', 'Add at least one of from, domain, subject, body, attachment.');
+      throw new ConfigError(
+        source.file,
+        keyPathText(path) + lineOf(source, path),
+        'a rule with no matcher would match every mail',
+        'Add at least one of from, domain, subject, body, attachment.',
+      );
     }
   });
   routing.areas.forEach((area, index) => {
     area.addresses.forEach((address, a) => {
-      const allowed = routing.forwardAllowlist.some((suffix) => address.toLowerCase().endsWith(suffix.toLowerCase()));
+      const allowed = routing.forwardAllowlist.some((suffix) =>
+        address.toLowerCase().endsWith(suffix.toLowerCase()),
+      );
       if (!allowed) {
         const path = ['areas', index, 'addresses', a];
-        throw new ConfigError(source.file, keyPathText(path) + lineOf(source, path), `address "${address}" is not covered by forwardAllowlist`, 'Add its domain (e.g. "@ast.dk") to forwardAllowlist, or remove the address.');
+        throw new ConfigError(
+          source.file,
+          keyPathText(path) + lineOf(source, path),
+          `address "${address}" is not covered by forwardAllowlist`,
+          'Add its domain (e.g. "@ast.dk") to forwardAllowlist, or remove the address.',
+        );
       }
     });
   });
@@ -100,14 +156,22 @@ function validateRouting(source: YamlSource, routing: RoutingConfig): CaseNumber
     const path = ['caseNumbers', 'patterns', index, 'regex'];
     const regex = compileRegex(source, path, pattern.regex, 'giu');
     if (!pattern.regex.includes('?<year>') || !pattern.regex.includes('?<number>')) {
-      throw new ConfigError(source.file, keyPathText(path) + lineOf(source, path), 'the pattern lacks the named groups (?<year>…) and (?<number>…)', 'Capture the year and the serial number as named groups so that the number can be normalised.');
+      throw new ConfigError(
+        source.file,
+        keyPathText(path) + lineOf(source, path),
+        'the pattern lacks the named groups (?<year>…) and (?<number>…)',
+        'Capture the year and the serial number as named groups so that the number can be normalised.',
+      );
     }
     return { name: pattern.name, regex };
   });
 }
 
 /** Parses the routing file alone (used by reloads and by `config check`). */
-export function loadRouting(file: string): { routing: RoutingConfig; caseNumberPatterns: CaseNumberPattern[] } {
+export function loadRouting(file: string): {
+  routing: RoutingConfig;
+  caseNumberPatterns: CaseNumberPattern[];
+} {
   const source = parseYaml(file, readText(file, 'routing file'));
   const parsed = routingSchema.safeParse(source.doc.toJS() ?? {});
   if (!parsed.success) throw schemaError(source, parsed.error);
@@ -115,16 +179,33 @@ export function loadRouting(file: string): { routing: RoutingConfig; caseNumberP
   return { routing: parsed.data, caseNumberPatterns };
 }
 
-function endpoint(file: string, key: string, url: string | null, passwordEnv: string | undefined, passwordFile: string | null, base: string): EndpointConfig | null {
+function endpoint(
+  file: string,
+  key: string,
+  url: string | null,
+  passwordEnv: string | undefined,
+  passwordFile: string | null,
+  base: string,
+): EndpointConfig | null {
   if (!url) return null;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(file, key, `"${url.replace(/\/\/[^@/]*@/, '//…@')}" is not a URL`, 'Write it as imaps://user@host:993 (or smtps://user@host:465).');
+    throw new ConfigError(
+      file,
+      key,
+      `"${url.replace(/\/\/[^@/]*@/, '//…@')}" is not a URL`,
+      'Write it as imaps://user@host:993 (or smtps://user@host:465).',
+    );
   }
   if (parsed.password) {
-    throw new ConfigError(file, key, 'the URL contains a password', 'Put the password in the environment (POSTROBOT_IMAP_PASSWORD / POSTROBOT_SMTP_PASSWORD) or in a file named by passwordFile.');
+    throw new ConfigError(
+      file,
+      key,
+      'the URL contains a password',
+      'Put the password in the environment (POSTROBOT_IMAP_PASSWORD / POSTROBOT_SMTP_PASSWORD) or in a file named by passwordFile.',
+    );
   }
   let password: string | null = passwordEnv ?? null;
   if (password === null && passwordFile) {
@@ -144,19 +225,46 @@ export function loadConfig(file?: string, env: Env = process.env): Config {
   const base = dirname(configFile);
   if (env.POSTROBOT_LOG_LEVEL) {
     const level = mainSchema.shape.log.unwrap().shape.level.safeParse(env.POSTROBOT_LOG_LEVEL);
-    if (!level.success) throw new ConfigError('POSTROBOT_LOG_LEVEL', 'log.level', `"${env.POSTROBOT_LOG_LEVEL}" is not a log level`, 'Use one of trace, debug, info, warn, error, fatal, silent.');
+    if (!level.success)
+      throw new ConfigError(
+        'POSTROBOT_LOG_LEVEL',
+        'log.level',
+        `"${env.POSTROBOT_LOG_LEVEL}" is not a log level`,
+        'Use one of trace, debug, info, warn, error, fatal, silent.',
+      );
     main.log.level = level.data;
   }
-  const dataDir = env.POSTROBOT_DATA_DIR ? resolve(env.POSTROBOT_DATA_DIR) : resolve(base, main.dataDir);
+  const dataDir = env.POSTROBOT_DATA_DIR
+    ? resolve(env.POSTROBOT_DATA_DIR)
+    : resolve(base, main.dataDir);
   const routingFile = resolve(base, main.routingFile);
   const { routing, caseNumberPatterns } = loadRouting(routingFile);
   const imapUrl = env.POSTROBOT_IMAP_URL ?? main.imap.url;
   if (env.POSTROBOT_IMAP_URL) main.source.kind = 'imap';
-  const imap = endpoint(configFile, 'imap.url', imapUrl, env.POSTROBOT_IMAP_PASSWORD, main.imap.passwordFile, base);
+  const imap = endpoint(
+    configFile,
+    'imap.url',
+    imapUrl,
+    env.POSTROBOT_IMAP_PASSWORD,
+    main.imap.passwordFile,
+    base,
+  );
   if (main.source.kind === 'imap' && !imap) {
-    throw new ConfigError(configFile, 'imap.url', 'source.kind is imap but no IMAP URL is given', 'Set imap.url or POSTROBOT_IMAP_URL (e.g. imaps://robot@mail.example.dk:993).');
+    throw new ConfigError(
+      configFile,
+      'imap.url',
+      'source.kind is imap but no IMAP URL is given',
+      'Set imap.url or POSTROBOT_IMAP_URL (e.g. imaps://robot@mail.example.dk:993).',
+    );
   }
-  const smtp = endpoint(configFile, 'smtp.url', env.POSTROBOT_SMTP_URL ?? main.smtp.url, env.POSTROBOT_SMTP_PASSWORD, main.smtp.passwordFile, base);
+  const smtp = endpoint(
+    configFile,
+    'smtp.url',
+    env.POSTROBOT_SMTP_URL ?? main.smtp.url,
+    env.POSTROBOT_SMTP_PASSWORD,
+    main.smtp.passwordFile,
+    base,
+  );
   return {
     file: configFile,
     routingFile,

@@ -111,7 +111,11 @@ export const mainSchema = z.strictObject({
     .default({ url: null, passwordFile: null, from: 'postrobot@ast.dk' }),
   limits: z
     .strictObject({
-      maxMessageBytes: z.number().int().min(1024).default(40 * 1024 * 1024),
+      maxMessageBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(40 * 1024 * 1024),
       maxAttachments: z.number().int().min(1).default(100),
     })
     .default({ maxMessageBytes: 40 * 1024 * 1024, maxAttachments: 100 }),

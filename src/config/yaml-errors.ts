@@ -16,14 +16,21 @@ export function parseYaml(file: string, text: string): YamlSource {
   if (first) {
     const pos = first.linePos?.[0];
     const where = pos ? ` (line ${pos.line}, column ${pos.col})` : '';
-    throw new ConfigError(file, '', `not valid YAML${where}: ${first.code}`, 'Fix the YAML syntax (indentation, quotes, a colon after each key).');
+    throw new ConfigError(
+      file,
+      '',
+      `not valid YAML${where}: ${first.code}`,
+      'Fix the YAML syntax (indentation, quotes, a colon after each key).',
+    );
   }
   return { file, doc, lines };
 }
 
 export function keyPathText(path: readonly PropertyKey[]): string {
   return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
     .join('');
 }
 
@@ -44,7 +51,9 @@ function hintFor(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `Use one of: ${issue.values.map(String).join(', ')}.`;
     case 'too_small':
-      return issue.origin === 'array' ? `Give at least ${String(issue.minimum)} entries.` : `Give a value of at least ${String(issue.minimum)}.`;
+      return issue.origin === 'array'
+        ? `Give at least ${String(issue.minimum)} entries.`
+        : `Give a value of at least ${String(issue.minimum)}.`;
     case 'too_big':
       return `Give a value of at most ${String(issue.maximum)}.`;
     case 'invalid_format':
@@ -66,5 +75,10 @@ export function schemaError(source: YamlSource, error: z.ZodError): ConfigError 
   } else if (issue.code === 'invalid_type' && issue.input === undefined) {
     problem = 'missing (required)';
   }
-  return new ConfigError(source.file, keyPathText(path) + lineOf(source, path), problem, hintFor(issue));
+  return new ConfigError(
+    source.file,
+    keyPathText(path) + lineOf(source, path),
+    problem,
+    hintFor(issue),
+  );
 }

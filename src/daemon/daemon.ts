@@ -39,7 +39,10 @@ export class Daemon {
   async resume(): Promise<void> {
     for (const message of this.journal.undecided()) {
       if (this.stopping) return;
-      this.log.info({ event: 'resume-undecided', messageId: message.id }, 'deciding a mail left undecided');
+      this.log.info(
+        { event: 'resume-undecided', messageId: message.id },
+        'deciding a mail left undecided',
+      );
       await this.processor.decideStored(message);
     }
     await this.outbox.runDue();
@@ -47,7 +50,11 @@ export class Daemon {
 
   /** One pass over the inbox. */
   async pass(): Promise<PassSummary> {
-    const summary: PassSummary = { seen: 0, outcomes: { known: 0, duplicate: 0, decided: 0, quarantined: 0 }, actionsDone: 0 };
+    const summary: PassSummary = {
+      seen: 0,
+      outcomes: { known: 0, duplicate: 0, decided: 0, quarantined: 0 },
+      actionsDone: 0,
+    };
     const items = await this.source.list();
     for (const item of items) {
       if (this.stopping) break;
@@ -58,7 +65,10 @@ export class Daemon {
         if (outcome !== 'known') await this.outbox.runFor(message.id);
       } catch (error) {
         // The ledger or the store failed: the mail stays in the inbox and is tried next pass.
-        this.log.error({ event: 'intake-failed', uid: item.locator.uid, err: describeError(error) }, 'cannot take in a mail; it stays in the inbox');
+        this.log.error(
+          { event: 'intake-failed', uid: item.locator.uid, err: describeError(error) },
+          'cannot take in a mail; it stays in the inbox',
+        );
       }
     }
     summary.actionsDone += await this.outbox.runDue();
@@ -77,7 +87,10 @@ export class Daemon {
           onPass?.(summary, index);
           index += 1;
         } catch (error) {
-          this.log.error({ event: 'pass-failed', err: describeError(error) }, 'a pass over the inbox failed; trying again');
+          this.log.error(
+            { event: 'pass-failed', err: describeError(error) },
+            'a pass over the inbox failed; trying again',
+          );
         }
         if (this.stopping) break;
         await this.source.waitForChange(this.options.pollIntervalMs, this.abort.signal);

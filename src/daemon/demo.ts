@@ -16,21 +16,31 @@ function emlFiles(dir: string): string[] {
 }
 
 function isEmptyMaildir(dir: string): boolean {
-  return ['new', 'cur'].every((sub) => !existsSync(join(dir, sub)) || readdirSync(join(dir, sub)).length === 0);
+  return ['new', 'cur'].every(
+    (sub) => !existsSync(join(dir, sub)) || readdirSync(join(dir, sub)).length === 0,
+  );
 }
 
 /**
  * Seeds the embedded inbox with the bundled example mails and the example case register,
  * but only on a fresh start: an empty inbox and an empty ledger. Returns how many mails.
  */
-export function seedDemo(fixturesDir: string, inboxDir: string, journal: Journal, areaIds: ReadonlySet<string>): number {
+export function seedDemo(
+  fixturesDir: string,
+  inboxDir: string,
+  journal: Journal,
+  areaIds: ReadonlySet<string>,
+): number {
   ensureMaildir(inboxDir);
   if (!isEmptyMaildir(inboxDir) || journal.listMessages({ limit: 1 }).length > 0) return 0;
   const casesDir = join(fixturesDir, 'cases');
   const at = new Date().toISOString();
   if (existsSync(casesDir)) {
-    for (const name of readdirSync(casesDir).filter((n) => n.endsWith('.csv')).sort()) {
-      for (const row of readCasesCsv(join(casesDir, name), areaIds)) journal.upsertCase({ ...row, source: 'demo-register' }, at);
+    for (const name of readdirSync(casesDir)
+      .filter((n) => n.endsWith('.csv'))
+      .sort()) {
+      for (const row of readCasesCsv(join(casesDir, name), areaIds))
+        journal.upsertCase({ ...row, source: 'demo-register' }, at);
     }
   }
   const files = emlFiles(join(fixturesDir, 'mails'));

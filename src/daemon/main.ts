@@ -30,7 +30,11 @@ export interface Runtime {
 }
 
 export function dataPaths(dataDir: string): { journal: string; store: string; lock: string } {
-  return { journal: join(dataDir, 'journal.sqlite'), store: join(dataDir, 'store'), lock: join(dataDir, 'postrobot.lock') };
+  return {
+    journal: join(dataDir, 'journal.sqlite'),
+    store: join(dataDir, 'store'),
+    lock: join(dataDir, 'postrobot.lock'),
+  };
 }
 
 /** Opens the journal and the mail store of a data directory (for the read-only commands too). */
@@ -62,18 +66,36 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
       shadow: options.shadow ?? config.main.shadow,
     };
     const source = options.source ?? new MaildirSource(config.inboxDir);
-    const handlers: ActionHandlers = { move: createMaildirMove(config.inboxDir), ...options.handlers };
+    const handlers: ActionHandlers = {
+      move: createMaildirMove(config.inboxDir),
+      ...options.handlers,
+    };
     const processor = new MailProcessor({
       journal,
       blobs,
-      limits: { maxMessageBytes: config.main.limits.maxMessageBytes, maxAttachments: config.main.limits.maxAttachments },
+      limits: {
+        maxMessageBytes: config.main.limits.maxMessageBytes,
+        maxAttachments: config.main.limits.maxAttachments,
+      },
       routing: () => state.routing,
       model: () => state.model,
       shadow: () => state.shadow,
       log: log.child({ component: 'pipeline' }),
     });
-    const outbox = new OutboxRunner(journal, handlers, config.main.outbox, log.child({ component: 'outbox' }));
-    const daemon = new Daemon(source, processor, outbox, journal, { pollIntervalMs: config.main.source.pollIntervalSeconds * 1000 }, log.child({ component: 'daemon' }));
+    const outbox = new OutboxRunner(
+      journal,
+      handlers,
+      config.main.outbox,
+      log.child({ component: 'outbox' }),
+    );
+    const daemon = new Daemon(
+      source,
+      processor,
+      outbox,
+      journal,
+      { pollIntervalMs: config.main.source.pollIntervalSeconds * 1000 },
+      log.child({ component: 'daemon' }),
+    );
     let closed: Promise<void> | null = null;
     return {
       config,

@@ -33,7 +33,9 @@ export class OutboxRunner {
 
   /** Runs the due actions of one mail (in order; a failed one stops the rest of that mail). */
   async runFor(messageId: number): Promise<void> {
-    const pending = this.journal.actionsFor(messageId).filter((action) => action.status === 'pending');
+    const pending = this.journal
+      .actionsFor(messageId)
+      .filter((action) => action.status === 'pending');
     for (const action of pending) {
       if (action.nextAttemptAt > this.now().toISOString()) return;
       if (!(await this.runOne(action))) return;
@@ -48,7 +50,9 @@ export class OutboxRunner {
     const blocked = new Set<number>();
     for (const action of due) {
       if (blocked.has(action.messageId)) continue;
-      const earlier = this.journal.actionsFor(action.messageId).find((other) => other.id < action.id && other.status === 'pending');
+      const earlier = this.journal
+        .actionsFor(action.messageId)
+        .find((other) => other.id < action.id && other.status === 'pending');
       if (earlier && earlier.id !== action.id && !due.some((d) => d.id === earlier.id)) continue;
       if (await this.runOne(action)) {
         done += 1;
@@ -62,7 +66,8 @@ export class OutboxRunner {
 
   private finishIfComplete(messageId: number): void {
     const actions = this.journal.actionsFor(messageId);
-    if (actions.every((action) => action.status === 'done')) this.journal.markDone(messageId, this.now().toISOString());
+    if (actions.every((action) => action.status === 'done'))
+      this.journal.markDone(messageId, this.now().toISOString());
   }
 
   private async runOne(action: ActionRecord): Promise<boolean> {
@@ -70,17 +75,40 @@ export class OutboxRunner {
     const handler = this.handlers[action.kind];
     const at = this.now().toISOString();
     if (!message || !handler) {
-      const reason = !message ? 'its mail is not in the ledger' : `no handler for "${action.kind}" is configured`;
+      const reason = !message
+        ? 'its mail is not in the ledger'
+        : `no handler for "${action.kind}" is configured`;
       this.journal.failAction(action.id, reason);
-      this.journal.addEvent({ kind: 'action-failed', messageId: action.messageId, at, detail: { action: action.kind, target: action.target, error: reason } });
-      this.log.error({ event: 'action-failed', actionId: action.id, kind: action.kind, reason }, 'action cannot run');
+      this.journal.addEvent({
+        kind: 'action-failed',
+        messageId: action.messageId,
+        at,
+        detail: { action: action.kind, target: action.target, error: reason },
+      });
+      this.log.error(
+        { event: 'action-failed', actionId: action.id, kind: action.kind, reason },
+        'action cannot run',
+      );
       return false;
     }
     try {
       await handler(action, message);
       this.journal.completeAction(action.id, this.now().toISOString());
-      this.journal.addEvent({ kind: 'action-done', messageId: action.messageId, at: this.now().toISOString(), detail: { action: action.kind, target: action.target } });
-      this.log.debug({ event: 'action-done', actionId: action.id, kind: action.kind, messageId: action.messageId }, 'action done');
+      this.journal.addEvent({
+        kind: 'action-done',
+        messageId: action.messageId,
+        at: this.now().toISOString(),
+        detail: { action: action.kind, target: action.target },
+      });
+      this.log.debug(
+        {
+          event: 'action-done',
+          actionId: action.id,
+          kind: action.kind,
+          messageId: action.messageId,
+        },
+        'action done',
+      );
       return true;
     } catch (error) {
       const retryable = error instanceof PostrobotError ? error.retryable : true;
@@ -88,12 +116,40 @@ export class OutboxRunner {
       const attempts = action.attempts + 1;
       if (!retryable || attempts >= this.options.maxAttempts) {
         this.journal.failAction(action.id, text);
-        this.journal.addEvent({ kind: 'action-failed', messageId: action.messageId, at, detail: { action: action.kind, target: action.target, error: text, attempts } });
-        this.log.error({ event: 'action-failed', alert: true, actionId: action.id, kind: action.kind, attempts, err: text }, 'action failed for good');
+        this.journal.addEvent({
+          kind: 'action-failed',
+          messageId: action.messageId,
+          at,
+          detail: { action: action.kind, target: action.target, error: text, attempts },
+        });
+        this.log.error(
+          {
+            event: 'action-failed',
+            alert: true,
+            actionId: action.id,
+            kind: action.kind,
+            attempts,
+            err: text,
+          },
+          'action failed for good',
+        );
       } else {
-        const next = new Date(this.now().getTime() + retryDelayMs(attempts - 1, this.options.retryDelaysSeconds, this.random()));
+        const next = new Date(
+          this.now().getTime() +
+            retryDelayMs(attempts - 1, this.options.retryDelaysSeconds, this.random()),
+        );
         this.journal.retryAction(action.id, text, next.toISOString());
-        this.log.warn({ event: 'action-retry', actionId: action.id, kind: action.kind, attempts, next: next.toISOString(), err: text }, 'action failed; will retry');
+        this.log.warn(
+          {
+            event: 'action-retry',
+            actionId: action.id,
+            kind: action.kind,
+            attempts,
+            next: next.toISOString(),
+            err: text,
+          },
+          'action failed; will retry',
+        );
       }
       return false;
     }

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { describeError, MailRejectedError, PostrobotError } from '../errors.js';
 import type { BlobStore } from '../journal/blob-store.js';
-import { sha256Hex } from '../journal/blob-store.js';
 import type { Journal } from '../journal/journal.js';
 import type { MessageRecord } from '../journal/records.js';
 import { classify, type ClassifyContext, type ModelLike } from '../pipeline/classify.js';
@@ -41,19 +40,34 @@ export class MailProcessor {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async intake(item: SourceItem, source: MailSource): Promise<{ outcome: ProcessOutcome; message: MessageRecord }> {
+  async intake(
+    item: SourceItem,
+    source: MailSource,
+  ): Promise<{ outcome: ProcessOutcome; message: MessageRecord }> {
     const { journal, blobs, log } = this.deps;
     const existing = journal.findByLocator(item.locator);
     if (existing) {
-      if (existing.status === 'received') return { outcome: await this.decideStored(existing), message: existing };
+      if (existing.status === 'received')
+        return { outcome: await this.decideStored(existing), message: existing };
       return { outcome: 'known', message: existing };
     }
     const raw = await item.read();
     const sha256 = blobs.put(raw, 'eml');
     const original = journal.findOriginalBySha(sha256) ?? null;
-    const message = journal.recordReceived({ locator: item.locator, sha256, size: raw.length, receivedAt: this.now().toISOString() }, original);
+    const message = journal.recordReceived(
+      { locator: item.locator, sha256, size: raw.length, receivedAt: this.now().toISOString() },
+      original,
+    );
     await source.claim?.(item);
-    log.info({ event: 'mail-received', messageId: message.id, size: raw.length, duplicateOf: original?.id }, 'mail received');
+    log.info(
+      {
+        event: 'mail-received',
+        messageId: message.id,
+        size: raw.length,
+        duplicateOf: original?.id,
+      },
+      'mail received',
+    );
     if (original) {
       this.linkDuplicate(message, original);
       return { outcome: 'duplicate', message };
@@ -67,10 +81,22 @@ export class MailProcessor {
     const folder = original.folder ?? routing.folders.manual;
     const at = this.now().toISOString();
     if (!this.deps.shadow()) {
-      this.deps.journal.addActions(message.id, [{ kind: 'move', target: folder, payload: null, idempotencyKey: moveKey(message.id) }], at);
+      this.deps.journal.addActions(
+        message.id,
+        [{ kind: 'move', target: folder, payload: null, idempotencyKey: moveKey(message.id) }],
+        at,
+      );
     }
-    this.deps.journal.addEvent({ kind: 'linked-duplicate', messageId: message.id, at, detail: { original: original.id, folder } });
-    this.deps.log.info({ event: 'mail-duplicate', messageId: message.id, original: original.id }, 'same bytes as an earlier mail; linked');
+    this.deps.journal.addEvent({
+      kind: 'linked-duplicate',
+      messageId: message.id,
+      at,
+      detail: { original: original.id, folder },
+    });
+    this.deps.log.info(
+      { event: 'mail-duplicate', messageId: message.id, original: original.id },
+      'same bytes as an earlier mail; linked',
+    );
   }
 
   /** Decides a mail whose raw bytes and ledger row are stored (also used to resume after a crash). */
@@ -82,21 +108,67 @@ export class MailProcessor {
     let extracted: ExtractedMail | null = null;
     try {
       mail = await parseMail(bytes, this.deps.limits);
-      extracted = extractMail(mail, { caseNumberPatterns: routing.caseNumberPatterns, ownMarkerHeader: OWN_MARKER_HEADER });
+      extracted = extractMail(mail, {
+        caseNumberPatterns: routing.caseNumberPatterns,
+        ownMarkerHeader: OWN_MARKER_HEADER,
+      });
       for (const attachment of mail.attachments) blobs.put(attachment.content, 'bin');
       const model = this.deps.model();
       const classification = classify(mail, extracted, this.context(routing, model));
-      const decision = decide(classification, extracted.automatic, routing.config, classification.modelThreshold ?? null);
-      const commit = planCommit({ messageId: message.id, sha256: message.sha256, size: message.size, mail, extracted, decision, shadow: this.deps.shadow(), error: null });
+      const decision = decide(
+        classification,
+        extracted.automatic,
+        routing.config,
+        classification.modelThreshold ?? null,
+      );
+      const commit = planCommit({
+        messageId: message.id,
+        sha256: message.sha256,
+        size: message.size,
+        mail,
+        extracted,
+        decision,
+        shadow: this.deps.shadow(),
+        error: null,
+      });
       journal.commitDecision(commit);
-      log.info({ event: 'mail-decided', messageId: message.id, decision: decision.kind, area: decision.area, confidence: Number(decision.confidence.toFixed(3)), caseNumber: decision.caseNumber, folder: decision.folder, shadow: this.deps.shadow() }, 'mail decided');
+      log.info(
+        {
+          event: 'mail-decided',
+          messageId: message.id,
+          decision: decision.kind,
+          area: decision.area,
+          confidence: Number(decision.confidence.toFixed(3)),
+          caseNumber: decision.caseNumber,
+          folder: decision.folder,
+          shadow: this.deps.shadow(),
+        },
+        'mail decided',
+      );
       return 'decided';
     } catch (error) {
       const code = error instanceof PostrobotError ? error.code : 'StageFailed';
-      const text = error instanceof MailRejectedError ? error.message : `a stage failed: ${describeError(error)}`;
+      const text =
+        error instanceof MailRejectedError
+          ? error.message
+          : `a stage failed: ${describeError(error)}`;
       const decision = quarantineDecision(routing.config, code, text);
-      journal.commitDecision(planCommit({ messageId: message.id, sha256: message.sha256, size: message.size, mail: null, extracted, decision, shadow: this.deps.shadow(), error: { code, message: text } }));
-      log.warn({ event: 'mail-quarantined', messageId: message.id, code, reason: text }, 'mail quarantined');
+      journal.commitDecision(
+        planCommit({
+          messageId: message.id,
+          sha256: message.sha256,
+          size: message.size,
+          mail: null,
+          extracted,
+          decision,
+          shadow: this.deps.shadow(),
+          error: { code, message: text },
+        }),
+      );
+      log.warn(
+        { event: 'mail-quarantined', messageId: message.id, code, reason: text },
+        'mail quarantined',
+      );
       return 'quarantined';
     }
   }
@@ -110,9 +182,13 @@ export class MailProcessor {
         const found = journal.getCase(caseNumber);
         return found ? { area: found.area } : undefined;
       },
-      caseOfReferencedMail: (messageIds) => journal.findByMessageIdHeader(messageIds).find((m) => m.caseNumber)?.caseNumber ?? null,
+      caseOfReferencedMail: (messageIds) =>
+        journal.findByMessageIdHeader(messageIds).find((m) => m.caseNumber)?.caseNumber ?? null,
       isPartyOnCase: (caseNumber, sender) =>
-        sender !== null && journal.listMessages({ caseNumber }).some((m) => m.sender?.toLowerCase() === sender.toLowerCase()),
+        sender !== null &&
+        journal
+          .listMessages({ caseNumber })
+          .some((m) => m.sender?.toLowerCase() === sender.toLowerCase()),
     };
   }
 }

@@ -9,12 +9,16 @@ function applyMigrations(db: Db, migrations: Migration[]): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const applied = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (row) => row.version,
+    ),
   );
   const newest = Math.max(0, ...applied);
   const known = Math.max(0, ...migrations.map((m) => m.version));
   if (newest > known) {
-    throw new JournalError(`the database has schema version ${newest}, newer than this postrobot knows (${known}); upgrade postrobot`);
+    throw new JournalError(
+      `the database has schema version ${newest}, newer than this postrobot knows (${known}); upgrade postrobot`,
+    );
   }
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;

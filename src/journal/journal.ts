@@ -33,7 +33,12 @@ export interface Journal {
   recordReceived(input: ReceivedInput, duplicateOf: MessageRecord | null): MessageRecord;
   commitDecision(commit: DecisionCommit): MessageRecord;
   markDone(messageId: number, at: string): void;
-  listMessages(filter: { status?: string; caseNumber?: string; limit?: number; since?: string }): MessageRecord[];
+  listMessages(filter: {
+    status?: string;
+    caseNumber?: string;
+    limit?: number;
+    since?: string;
+  }): MessageRecord[];
   /** Mails that were received but never decided (a crash between intake and decision). */
   undecided(): MessageRecord[];
 
@@ -47,7 +52,10 @@ export interface Journal {
 
   // Cases and documents.
   getCase(number: string): CaseRecord | undefined;
-  upsertCase(record: { number: string; area: string | null; caseworker: string | null; source: string }, at: string): void;
+  upsertCase(
+    record: { number: string; area: string | null; caseworker: string | null; source: string },
+    at: string,
+  ): void;
   listCases(): (CaseRecord & { documents: number; lastDocumentAt: string | null })[];
   caseDocuments(number: string): DocumentRecord[];
   messageDocuments(messageId: number): DocumentRecord[];
@@ -58,7 +66,16 @@ export interface Journal {
   events(filter: { messageId?: number; caseNumber?: string; limit?: number }): EventRecord[];
 
   // Learning from people.
-  addTrainingExample(example: { messageId: number | null; sha256: string; area: string; source: string; confirmedBy: string | null }, at: string): boolean;
+  addTrainingExample(
+    example: {
+      messageId: number | null;
+      sha256: string;
+      area: string;
+      source: string;
+      confirmedBy: string | null;
+    },
+    at: string,
+  ): boolean;
   listTrainingExamples(): { sha256: string; area: string; source: string; at: string }[];
 
   stats(): JournalStats;

@@ -91,7 +91,12 @@ export interface EventRecord {
 export interface DecisionCommit {
   messageId: number;
   status: 'decided' | 'quarantined';
-  summary: { subject: string | null; sender: string | null; sentAt: string | null; messageIdHeader: string | null };
+  summary: {
+    subject: string | null;
+    sender: string | null;
+    sentAt: string | null;
+    messageIdHeader: string | null;
+  };
   decision: DecisionKind;
   area: string | null;
   confidence: number;

@@ -1,9 +1,17 @@
-import type { ActionRecord, CaseRecord, DocumentRecord, EventRecord, MessageRecord } from './records.js';
+import type {
+  ActionRecord,
+  CaseRecord,
+  DocumentRecord,
+  EventRecord,
+  MessageRecord,
+} from './records.js';
 
 type Row = Record<string, unknown>;
 
-const str = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const str = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
+const num = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
 
 function json<T>(value: unknown, fallback: T): T {
   if (typeof value !== 'string' || value === '') return fallback;

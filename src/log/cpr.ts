@@ -4,8 +4,7 @@
  * plausible so that ordinary ten-digit numbers (phone numbers with a prefix, amounts)
  * are not all caught, while every real CPR number is.
  */
-const CPR_PATTERN =
-  /(?<![\d-])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[- ]?\d{4}(?![\d])/g;
+const CPR_PATTERN = /(?<![\d-])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[- ]?\d{4}(?![\d])/g;
 
 export function findCprNumbers(text: string): string[] {
   return text.match(CPR_PATTERN) ?? [];

@@ -8,7 +8,11 @@ function scrubValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubCpr(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
-    return { type: value.name, message: scrubCpr(value.message), code: (value as { code?: unknown }).code };
+    return {
+      type: value.name,
+      message: scrubCpr(value.message),
+      code: (value as { code?: unknown }).code,
+    };
   }
   if (Array.isArray(value)) return value.map((item) => scrubValue(item, depth + 1));
   const out: Record<string, unknown> = {};
@@ -22,6 +26,8 @@ export interface LoggerSettings {
   pretty: boolean;
   /** Where to write; stdout by default (file descriptor 1). */
   destination?: number | string;
+  /** A stream to write JSON lines to instead (tests). */
+  stream?: NodeJS.WritableStream;
 }
 
 /**
@@ -48,10 +54,16 @@ export function createLogger(settings: LoggerSettings): Logger {
       ...options,
       transport: {
         target: 'pino-pretty',
-        options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app', destination: settings.destination ?? 1 },
+        options: {
+          colorize: true,
+          translateTime: 'SYS:HH:MM:ss',
+          ignore: 'pid,hostname,app',
+          destination: settings.destination ?? 1,
+        },
       },
     });
   }
+  if (settings.stream) return pino(options, settings.stream);
   return pino(options, pino.destination({ dest: settings.destination ?? 1, sync: true }));
 }
 

@@ -23,13 +23,17 @@ export function findCaseNumbers(
 ): CaseNumberHit[] {
   const hits: { index: number; hit: CaseNumberHit }[] = [];
   for (const pattern of patterns) {
-    const regex = new RegExp(pattern.regex.source, pattern.regex.flags.includes('g') ? pattern.regex.flags : `${pattern.regex.flags}g`);
+    const regex = new RegExp(
+      pattern.regex.source,
+      pattern.regex.flags.includes('g') ? pattern.regex.flags : `${pattern.regex.flags}g`,
+    );
     for (const match of text.matchAll(regex)) {
       const year = match.groups?.year;
       const serial = match.groups?.number;
       if (!year || !serial) continue;
       const caseNumber = normaliseCaseNumber(year, serial);
-      if (caseNumber) hits.push({ index: match.index ?? 0, hit: { caseNumber, source, pattern: pattern.name } });
+      if (caseNumber)
+        hits.push({ index: match.index ?? 0, hit: { caseNumber, source, pattern: pattern.name } });
     }
   }
   hits.sort((a, b) => a.index - b.index);

@@ -1,4 +1,11 @@
-import type { CaseNumberHit, Classification, ClassifierInput, ExtractedMail, ParsedMail, Reason } from '../types.js';
+import type {
+  CaseNumberHit,
+  Classification,
+  ClassifierInput,
+  ExtractedMail,
+  ParsedMail,
+  Reason,
+} from '../types.js';
 import { evidenceConfidence, scoreEvidence } from './evidence.js';
 import { toClassifierInput } from './extract.js';
 import type { CompiledRouting } from './routing.js';
@@ -42,11 +49,25 @@ function ruleSubject(mail: ParsedMail, extracted: ExtractedMail): RuleSubject {
 }
 
 /** The case number that decides: subject, then a mail we know that this one answers, then body, attachments, quoted history. */
-function pickCaseNumber(mail: ParsedMail, extracted: ExtractedMail, ctx: ClassifyContext): { hit: CaseNumberHit | null; known: boolean } {
-  const order: CaseNumberHit['source'][] = ['subject', 'references', 'body', 'attachment', 'quoted'];
-  const referenced = ctx.caseOfReferencedMail([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references]);
+function pickCaseNumber(
+  mail: ParsedMail,
+  extracted: ExtractedMail,
+  ctx: ClassifyContext,
+): { hit: CaseNumberHit | null; known: boolean } {
+  const order: CaseNumberHit['source'][] = [
+    'subject',
+    'references',
+    'body',
+    'attachment',
+    'quoted',
+  ];
+  const referenced = ctx.caseOfReferencedMail([
+    ...(mail.inReplyTo ? [mail.inReplyTo] : []),
+    ...mail.references,
+  ]);
   const hits: CaseNumberHit[] = [...extracted.caseNumbers];
-  if (referenced) hits.push({ caseNumber: referenced, source: 'references', pattern: 'references' });
+  if (referenced)
+    hits.push({ caseNumber: referenced, source: 'references', pattern: 'references' });
   const sorted = [...hits].sort((a, b) => order.indexOf(a.source) - order.indexOf(b.source));
   const known = sorted.find((hit) => ctx.knownCase(hit.caseNumber) !== undefined);
   if (known) return { hit: known, known: true };
@@ -54,17 +75,34 @@ function pickCaseNumber(mail: ParsedMail, extracted: ExtractedMail, ctx: Classif
   return { hit: own ?? null, known: false };
 }
 
-function blend(evidence: Record<string, number>, model: ModelOpinion | null): { area: string | null; confidence: number } {
+function blend(
+  evidence: Record<string, number>,
+  model: ModelOpinion | null,
+): { area: string | null; confidence: number } {
   const fromEvidence = evidenceConfidence(evidence);
   if (!model || model.area === null) return fromEvidence;
   if (fromEvidence.area === null || fromEvidence.area === model.area) {
-    return { area: model.area, confidence: Math.max(model.probability, fromEvidence.area ? 1 - (1 - model.probability) * (1 - fromEvidence.confidence) : model.probability) };
+    return {
+      area: model.area,
+      confidence: Math.max(
+        model.probability,
+        fromEvidence.area
+          ? 1 - (1 - model.probability) * (1 - fromEvidence.confidence)
+          : model.probability,
+      ),
+    };
   }
-  return fromEvidence.confidence > model.probability ? { area: fromEvidence.area, confidence: fromEvidence.confidence * (1 - model.probability) } : { area: model.area, confidence: model.probability * (1 - fromEvidence.confidence) };
+  return fromEvidence.confidence > model.probability
+    ? { area: fromEvidence.area, confidence: fromEvidence.confidence * (1 - model.probability) }
+    : { area: model.area, confidence: model.probability * (1 - fromEvidence.confidence) };
 }
 
 /** Rules, then a known case number, then evidence and the model. Pure: look-ups come in through ctx. */
-export function classify(mail: ParsedMail, extracted: ExtractedMail, ctx: ClassifyContext): Classification {
+export function classify(
+  mail: ParsedMail,
+  extracted: ExtractedMail,
+  ctx: ClassifyContext,
+): Classification {
   const input = toClassifierInput(mail, extracted);
   const evidence = scoreEvidence(input, ctx.routing.evidence);
   const { hit, known } = pickCaseNumber(mail, extracted, ctx);
@@ -73,15 +111,38 @@ export function classify(mail: ParsedMail, extracted: ExtractedMail, ctx: Classi
 
   if (hit && known) {
     const caseArea = ctx.knownCase(hit.caseNumber)?.area ?? null;
-    reasons.push({ kind: 'case-number', detail: `sag ${hit.caseNumber} (${hit.source}, ${hit.pattern}) hører til ${caseArea ?? 'intet område'}`, area: caseArea });
-    const elsewhere = Object.entries(evidence.scores).find(([area, score]) => area !== caseArea && score >= CLEARLY_ELSEWHERE_SCORE && (evidence.scores[caseArea ?? ''] ?? 0) === 0);
+    reasons.push({
+      kind: 'case-number',
+      detail: `sag ${hit.caseNumber} (${hit.source}, ${hit.pattern}) hører til ${caseArea ?? 'intet område'}`,
+      area: caseArea,
+    });
+    const elsewhere = Object.entries(evidence.scores).find(
+      ([area, score]) =>
+        area !== caseArea &&
+        score >= CLEARLY_ELSEWHERE_SCORE &&
+        (evidence.scores[caseArea ?? ''] ?? 0) === 0,
+    );
     if (elsewhere && !ctx.isPartyOnCase(hit.caseNumber, extracted.senderAddress)) {
-      reasons.push({ kind: 'case-conflict', detail: `teksten peger på ${elsewhere[0]}, og afsenderen er ikke part i sagen`, area: elsewhere[0] });
-      return { area: caseArea, confidence: 0.5, caseNumber, reasons: [...reasons, ...evidence.reasons], forceManual: true };
+      reasons.push({
+        kind: 'case-conflict',
+        detail: `teksten peger på ${elsewhere[0]}, og afsenderen er ikke part i sagen`,
+        area: elsewhere[0],
+      });
+      return {
+        area: caseArea,
+        confidence: 0.5,
+        caseNumber,
+        reasons: [...reasons, ...evidence.reasons],
+        forceManual: true,
+      };
     }
     if (caseArea) return { area: caseArea, confidence: 1, caseNumber, reasons };
   } else if (hit) {
-    reasons.push({ kind: 'case-number', detail: `sag ${hit.caseNumber} (${hit.source}, ${hit.pattern}) er ikke kendt`, area: null });
+    reasons.push({
+      kind: 'case-number',
+      detail: `sag ${hit.caseNumber} (${hit.source}, ${hit.pattern}) er ikke kendt`,
+      area: null,
+    });
   }
 
   const subject = ruleSubject(mail, extracted);
@@ -89,16 +150,36 @@ export function classify(mail: ParsedMail, extracted: ExtractedMail, ctx: Classi
   const rule = ctx.routing.rules.find((candidate) => candidate.matches(subject, folded));
   if (rule) {
     reasons.push({ kind: 'rule', detail: rule.name, area: rule.area });
-    if (rule.area === 'manual') return { area: null, confidence: 1, caseNumber, reasons, forceManual: true };
+    if (rule.area === 'manual')
+      return { area: null, confidence: 1, caseNumber, reasons, forceManual: true };
     return { area: rule.area, confidence: 1, caseNumber, reasons };
   }
 
   const opinion = ctx.model ? ctx.model.predict(input) : null;
   if (opinion) {
-    reasons.push({ kind: 'model', detail: `${opinion.area ?? 'intet'} ${opinion.probability.toFixed(3)}: ${opinion.topFeatures.slice(0, 5).join(', ')}`, area: opinion.area, weight: opinion.probability });
+    reasons.push({
+      kind: 'model',
+      detail: `${opinion.area ?? 'intet'} ${opinion.probability.toFixed(3)}: ${opinion.topFeatures.slice(0, 5).join(', ')}`,
+      area: opinion.area,
+      weight: opinion.probability,
+    });
   }
   const blended = blend(evidence.scores, opinion);
-  if (blended.area === 'manual') return { area: null, confidence: blended.confidence, caseNumber, reasons: [...reasons, ...evidence.reasons], forceManual: true };
-  const modelThreshold = opinion && opinion.area === blended.area ? { modelThreshold: opinion.threshold } : {};
-  return { area: blended.area, confidence: blended.confidence, caseNumber, reasons: [...reasons, ...evidence.reasons], ...modelThreshold };
+  if (blended.area === 'manual')
+    return {
+      area: null,
+      confidence: blended.confidence,
+      caseNumber,
+      reasons: [...reasons, ...evidence.reasons],
+      forceManual: true,
+    };
+  const modelThreshold =
+    opinion && opinion.area === blended.area ? { modelThreshold: opinion.threshold } : {};
+  return {
+    area: blended.area,
+    confidence: blended.confidence,
+    caseNumber,
+    reasons: [...reasons, ...evidence.reasons],
+    ...modelThreshold,
+  };
 }

@@ -34,7 +34,10 @@ export function scoreEvidence(input: ClassifierInput, evidence: CompiledEvidence
     scores[group.area] = (scores[group.area] ?? 0) + weight;
     reasons.push({
       kind: 'evidence',
-      detail: `${group.name}: ${matched.map((m) => m.term).slice(0, 5).join(', ')}`,
+      detail: `${group.name}: ${matched
+        .map((m) => m.term)
+        .slice(0, 5)
+        .join(', ')}`,
       area: group.area,
       weight: Math.round(weight * 100) / 100,
     });
@@ -43,7 +46,10 @@ export function scoreEvidence(input: ClassifierInput, evidence: CompiledEvidence
 }
 
 /** Confidence from evidence alone: grows with the lead of the best area over the next. */
-export function evidenceConfidence(scores: Record<string, number>): { area: string | null; confidence: number } {
+export function evidenceConfidence(scores: Record<string, number>): {
+  area: string | null;
+  confidence: number;
+} {
   const ranked = Object.entries(scores).sort((a, b) => b[1] - a[1]);
   const best = ranked[0];
   if (!best || best[1] <= 0) return { area: null, confidence: 0 };

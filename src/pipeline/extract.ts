@@ -1,5 +1,11 @@
 import { countCprNumbers } from '../log/cpr.js';
-import type { AutomaticKind, CaseNumberHit, ClassifierInput, ExtractedMail, ParsedMail } from '../types.js';
+import type {
+  AutomaticKind,
+  CaseNumberHit,
+  ClassifierInput,
+  ExtractedMail,
+  ParsedMail,
+} from '../types.js';
 import { findCaseNumbers, type CaseNumberPattern } from './case-numbers.js';
 import { splitQuoted } from './quoted.js';
 
@@ -19,12 +25,26 @@ export function detectAutomatic(mail: ParsedMail, ownMarkerHeader: string): Auto
   const contentType = mail.contentType.toLowerCase();
   const returnPath = (h['return-path'] ?? '').trim();
   const fromAddress = mail.from?.address ?? '';
-  if (contentType.startsWith('multipart/report') && /delivery-status|disposition-notification/.test(contentType)) return 'bounce';
-  if (/^<?\s*>?$/.test(returnPath) && returnPath !== '' && /^(mailer-daemon|postmaster)@/i.test(fromAddress)) return 'bounce';
+  if (
+    contentType.startsWith('multipart/report') &&
+    /delivery-status|disposition-notification/.test(contentType)
+  )
+    return 'bounce';
+  if (
+    /^<?\s*>?$/.test(returnPath) &&
+    returnPath !== '' &&
+    /^(mailer-daemon|postmaster)@/i.test(fromAddress)
+  )
+    return 'bounce';
   if (/^(mailer-daemon|postmaster)@/i.test(fromAddress)) return 'bounce';
   const autoSubmitted = (h['auto-submitted'] ?? '').trim().toLowerCase();
   if (autoSubmitted !== '' && autoSubmitted !== 'no') return 'auto-reply';
-  if (h['x-autoreply'] !== undefined || h['x-autorespond'] !== undefined || h['x-autoresponse'] !== undefined) return 'auto-reply';
+  if (
+    h['x-autoreply'] !== undefined ||
+    h['x-autorespond'] !== undefined ||
+    h['x-autoresponse'] !== undefined
+  )
+    return 'auto-reply';
   if (AUTO_REPLY_SUBJECT.test(mail.subject)) return 'auto-reply';
   const precedence = (h['precedence'] ?? '').trim().toLowerCase();
   if (precedence === 'bulk' || precedence === 'list' || precedence === 'junk') return 'bulk';
@@ -39,7 +59,11 @@ function senderDomain(address: string | null): string | null {
 }
 
 /** Text, case numbers and automatic-mail signs of a parsed mail. Pure: no I/O. */
-export function extractMail(mail: ParsedMail, options: ExtractOptions, attachmentText = ''): ExtractedMail {
+export function extractMail(
+  mail: ParsedMail,
+  options: ExtractOptions,
+  attachmentText = '',
+): ExtractedMail {
   const { newText, quoted } = splitQuoted(mail.text);
   const patterns = options.caseNumberPatterns;
   const hits: CaseNumberHit[] = [
@@ -49,7 +73,9 @@ export function extractMail(mail: ParsedMail, options: ExtractOptions, attachmen
     ...findCaseNumbers(attachmentText, patterns, 'attachment'),
   ];
   const seen = new Set<string>();
-  const caseNumbers = hits.filter((hit) => (seen.has(hit.caseNumber) ? false : (seen.add(hit.caseNumber), true)));
+  const caseNumbers = hits.filter((hit) =>
+    seen.has(hit.caseNumber) ? false : (seen.add(hit.caseNumber), true),
+  );
   const senderAddress = mail.from?.address || null;
   return {
     bodyText: newText,

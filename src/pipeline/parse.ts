@@ -28,7 +28,9 @@ function looksLikeMail(raw: Buffer): boolean {
   if (lines.length === 0) return false;
   const firstReal = lines.find((line) => !line.startsWith('From ')) ?? '';
   if (!HEADER_LINE.test(firstReal)) return false;
-  return /^(from|date|subject|message-id|to|received|return-path|mime-version):/im.test(headerBlock);
+  return /^(from|date|subject|message-id|to|received|return-path|mime-version):/im.test(
+    headerBlock,
+  );
 }
 
 function addresses(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
@@ -37,7 +39,10 @@ function addresses(value: AddressObject | AddressObject[] | undefined): MailAddr
   return list.flatMap((group) =>
     group.value.flatMap((entry) =>
       entry.group
-        ? entry.group.map((member) => ({ name: member.name ?? '', address: (member.address ?? '').toLowerCase() }))
+        ? entry.group.map((member) => ({
+            name: member.name ?? '',
+            address: (member.address ?? '').toLowerCase(),
+          }))
         : [{ name: entry.name ?? '', address: (entry.address ?? '').toLowerCase() }],
     ),
   );
@@ -76,7 +81,10 @@ function toAttachments(mail: MailparserMail): MailAttachment[] {
 }
 
 /** Parses raw bytes into a ParsedMail; refuses what is too large, too many parts, or not a mail. */
-export async function parseMail(raw: Buffer, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Promise<ParsedMail> {
+export async function parseMail(
+  raw: Buffer,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): Promise<ParsedMail> {
   if (raw.length > limits.maxMessageBytes) {
     throw new MailRejectedError(
       'MailTooLarge',
@@ -84,11 +92,18 @@ export async function parseMail(raw: Buffer, limits: ParseLimits = DEFAULT_PARSE
     );
   }
   if (!looksLikeMail(raw)) {
-    throw new MailRejectedError('MailUnparseable', 'no mail header block found at the start of the file');
+    throw new MailRejectedError(
+      'MailUnparseable',
+      'no mail header block found at the start of the file',
+    );
   }
   let mail: MailparserMail;
   try {
-    mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
+    mail = await simpleParser(raw, {
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      maxHtmlLengthToParse: 5 * 1024 * 1024,
+    });
   } catch (error) {
     throw new MailRejectedError('MailUnparseable', 'mailparser could not read the mail', error);
   }
@@ -101,7 +116,11 @@ export async function parseMail(raw: Buffer, limits: ParseLimits = DEFAULT_PARSE
   const headers: Record<string, string> = {};
   for (const [name, value] of mail.headers) headers[name.toLowerCase()] = headerText(value);
   const from = addresses(mail.from)[0] ?? null;
-  const references = Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [];
+  const references = Array.isArray(mail.references)
+    ? mail.references
+    : mail.references
+      ? [mail.references]
+      : [];
   return {
     messageId: mail.messageId ?? null,
     subject: mail.subject ?? '',

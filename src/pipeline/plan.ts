@@ -24,7 +24,11 @@ export function forwardKey(sha256: string, address: string): string {
 function documentsOf(input: PlanInput): NewDocument[] {
   const { mail } = input;
   if (!mail) return [];
-  const sender = mail.from ? (mail.from.name ? `${mail.from.name} <${mail.from.address}>` : mail.from.address) : null;
+  const sender = mail.from
+    ? mail.from.name
+      ? `${mail.from.name} <${mail.from.address}>`
+      : mail.from.address
+    : null;
   const letter: NewDocument = {
     kind: 'mail',
     title: mail.subject.trim() || '(intet emne)',
@@ -55,7 +59,12 @@ function documentsOf(input: PlanInput): NewDocument[] {
 function actionsOf(input: PlanInput): NewAction[] {
   if (input.shadow) return [];
   const { decision } = input;
-  const move: NewAction = { kind: 'move', target: decision.folder, payload: null, idempotencyKey: moveKey(input.messageId) };
+  const move: NewAction = {
+    kind: 'move',
+    target: decision.folder,
+    payload: null,
+    idempotencyKey: moveKey(input.messageId),
+  };
   const forwards: NewAction[] =
     decision.kind === 'route'
       ? decision.forwardTo.map((address) => ({
@@ -91,7 +100,10 @@ export function planCommit(input: PlanInput): DecisionCommit {
     automatic: input.extracted?.automatic ?? null,
     error: input.error,
     shadow: input.shadow,
-    ensureCase: decision.caseNumber && !quarantined ? { number: decision.caseNumber, area: decision.kind === 'route' ? decision.area : null } : null,
+    ensureCase:
+      decision.caseNumber && !quarantined
+        ? { number: decision.caseNumber, area: decision.kind === 'route' ? decision.area : null }
+        : null,
     documents: quarantined ? [] : documentsOf(input),
     actions: actionsOf(input),
     events: [

@@ -42,7 +42,8 @@ function findHistoryStart(lines: string[]): number {
     }
     if (line.startsWith('>')) {
       const rest = lines.slice(i).filter((l) => l.trim() !== '');
-      const quotedShare = rest.filter((l) => l.trim().startsWith('>')).length / Math.max(rest.length, 1);
+      const quotedShare =
+        rest.filter((l) => l.trim().startsWith('>')).length / Math.max(rest.length, 1);
       if (quotedShare > 0.6) return i;
     }
   }

@@ -46,7 +46,8 @@ export function compileRules(rules: Rule[]): CompiledRule[] {
     return {
       name: rule.name,
       area: rule.area,
-      matches: (subject, folded) => tests.every(({ field, test }) => test(subject[field], folded[field])),
+      matches: (subject, folded) =>
+        tests.every(({ field, test }) => test(subject[field], folded[field])),
     };
   });
 }

@@ -18,7 +18,11 @@ export function createMaildirMove(inboxDir: string): ActionHandler {
     const source = await locateMaildirFile(inboxDir, unique);
     if (!source) {
       if (already) return;
-      throw new ActionError('MailVanished', `mail ${message.id} is neither in the inbox nor in "${action.target}"`, false);
+      throw new ActionError(
+        'MailVanished',
+        `mail ${message.id} is neither in the inbox nor in "${action.target}"`,
+        false,
+      );
     }
     ensureMaildir(targetDir);
     mkdirSync(join(targetDir, 'cur'), { recursive: true, mode: 0o700 });
@@ -27,8 +31,17 @@ export function createMaildirMove(inboxDir: string): ActionHandler {
     try {
       await rename(source, target);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await stat(target).catch(() => null))) return;
-      throw new ActionError('MoveFailed', `cannot move mail ${message.id} to "${action.target}"`, true, error);
+      if (
+        (error as NodeJS.ErrnoException).code === 'ENOENT' &&
+        (await stat(target).catch(() => null))
+      )
+        return;
+      throw new ActionError(
+        'MoveFailed',
+        `cannot move mail ${message.id} to "${action.target}"`,
+        true,
+        error,
+      );
     }
   };
 }

@@ -1,0 +1,44 @@
+/**
+ * Stemming with Snowball, Danish or English chosen per mail by which stopword list the
+ * mail's words hit more. Stems are cached per stemmer because the same few thousand words
+ * make up most mail, and stemming is the costliest step of featurising.
+ */
+import { newStemmer, type Stemmer } from 'snowball-stemmers';
+import { DANISH_STOPWORDS, ENGLISH_STOPWORDS } from './stopwords.js';
+import { foldDanish } from './fold.js';
+
+export type Language = 'da' | 'en';
+
+const CACHE_LIMIT = 200_000;
+
+/** A stemmer with a bounded cache; cleared when full rather than tracking recency. */
+export class CachedStemmer {
+  private readonly stemmer: Stemmer;
+  private readonly cache = new Map<string, string>();
+
+  constructor(language: Language) {
+    this.stemmer = newStemmer(language === 'da' ? 'danish' : 'english');
+  }
+
+  stem(word: string): string {
+    const hit = this.cache.get(word);
+    if (hit !== undefined) return hit;
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    const stem = this.stemmer.stem(word);
+    this.cache.set(word, stem);
+    return stem;
+  }
+}
+
+/** Danish unless clearly more English stopwords than Danish ones occur. */
+export function detectLanguage(words: readonly string[]): Language {
+  let da = 0;
+  let en = 0;
+  const limit = Math.min(words.length, 400);
+  for (let i = 0; i < limit; i += 1) {
+    const folded = foldDanish(words[i] ?? '');
+    if (DANISH_STOPWORDS.has(folded)) da += 1;
+    if (ENGLISH_STOPWORDS.has(folded)) en += 1;
+  }
+  return en > da * 1.5 ? 'en' : 'da';
+}

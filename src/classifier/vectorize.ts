@@ -1,0 +1,43 @@
+/**
+ * Weighting of raw hashed counts: sublinear term frequency (1 + ln tf), inverse document
+ * frequency learnt from the training mail, and an L2 norm per block so that the many
+ * character n-grams cannot drown the words; the blocks are then mixed by charWeight and
+ * the whole vector scaled to norm 1.
+ */
+import type { RawFeatures } from './features.js';
+
+export interface SparseVector {
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+/** Smoothed idf per bucket, as scikit-learn computes it: ln((1+n)/(1+df)) + 1. */
+export function learnIdf(docs: readonly RawFeatures[], bits: number): Float32Array {
+  const df = new Float64Array(1 << bits);
+  for (const doc of docs) for (let i = 0; i < doc.indices.length; i += 1) df[doc.indices[i]!] += 1;
+  const idf = new Float32Array(1 << bits);
+  const n = docs.length;
+  for (let i = 0; i < idf.length; i += 1) idf[i] = Math.log((1 + n) / (1 + (df[i] ?? 0))) + 1;
+  return idf;
+}
+
+export function weigh(doc: RawFeatures, idf: Float32Array, charWeight: number): SparseVector {
+  const size = doc.indices.length;
+  const values = new Float32Array(size);
+  const norms = [0, 0];
+  for (let i = 0; i < size; i += 1) {
+    const v = (1 + Math.log(doc.counts[i]!)) * idf[doc.indices[i]!]!;
+    values[i] = v;
+    norms[doc.blocks[i]!]! += v * v;
+  }
+  const scale = [norms[0]! > 0 ? 1 / Math.sqrt(norms[0]!) : 0, norms[1]! > 0 ? charWeight / Math.sqrt(norms[1]!) : 0];
+  let total = 0;
+  for (let i = 0; i < size; i += 1) {
+    const v = values[i]! * scale[doc.blocks[i]!]!;
+    values[i] = v;
+    total += v * v;
+  }
+  const norm = total > 0 ? 1 / Math.sqrt(total) : 0;
+  for (let i = 0; i < size; i += 1) values[i]! *= norm;
+  return { indices: doc.indices, values };
+}
