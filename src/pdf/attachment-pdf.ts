@@ -1,14 +1,13 @@
-import { Worker } from 'node:worker_threads';
 import type { MailAttachment } from '../types.js';
 import type { AttachmentJob, AttachmentJobResult } from './attachment-worker.js';
 import { DEFAULT_CONVERT_LIMITS, convertKnownType, type AttachmentPdf, type ConvertSettings } from './convert-attachment.js';
-import { PdfError, pdfErrorCode } from './errors.js';
+import { PdfError, pdfErrorCode, type PdfErrorCode } from './errors.js';
 import { loadFontBytes, type FontBytes } from './fonts.js';
 import { renderPlaceholderPdf } from './placeholder.js';
 import type { RasterLimits } from './raster.js';
 import { sniffType, type DetectedType } from './sniff.js';
 import { findTools, type ExternalTools } from './tools.js';
-import { workerEntry } from './worker-entry.js';
+import { runWorker } from './run-worker.js';
 
 export type { AttachmentPdf } from './convert-attachment.js';
 
@@ -42,41 +41,29 @@ const REASONS: Record<string, string> = {
   UnsupportedType: 'filtypen kan ikke vises som sider',
 };
 
-function runInWorker(job: AttachmentJob, timeoutMs: number, maxHeapMb: number): Promise<{ pdf: Uint8Array; pages: number }> {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(workerEntry(new URL(`./attachment-worker${ext}`, import.meta.url)), {
-      workerData: job,
-      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 },
-      stdout: true,
-      stderr: true,
-    });
-    let settled = false;
-    const finish = (action: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      action();
-    };
-    const timer = setTimeout(() => {
-      finish(() => reject(new PdfError('ConversionTimedOut', `the conversion did not finish within ${timeoutMs} ms`)));
-    }, timeoutMs);
-    worker.on('message', (result: AttachmentJobResult) => {
-      finish(() => (result.ok ? resolve({ pdf: result.pdf, pages: result.pages }) : reject(new PdfError(result.code as never, result.message))));
-    });
-    worker.on('error', (error: Error & { code?: string }) => {
-      const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      finish(() =>
-        reject(
-          outOfMemory
-            ? new PdfError('ConversionOutOfMemory', `the conversion went past the memory limit of ${maxHeapMb} MB`, error)
-            : new PdfError('ConverterFailed', `the conversion worker failed (${error.message})`, error),
-        ),
-      );
-    });
-    worker.on('exit', (code) => finish(() => reject(new PdfError('ConverterFailed', `the conversion worker stopped (exit ${code})`))));
+async function runInWorker(job: AttachmentJob, timeoutMs: number, maxHeapMb: number): Promise<{ pdf: Uint8Array; pages: number }> {
+  const outcome = await runWorker<AttachmentJobResult>({
+    module: 'attachment-worker',
+    data: job,
+    timeoutMs,
+    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 },
   });
+  if (outcome.ok) {
+    const result = outcome.message;
+    if (result.ok) return { pdf: result.pdf, pages: result.pages };
+    throw new PdfError(result.code as PdfErrorCode, result.message);
+  }
+  const failure = outcome.failure;
+  switch (failure.kind) {
+    case 'timeout':
+      throw new PdfError('ConversionTimedOut', `the conversion did not finish within ${timeoutMs} ms`);
+    case 'out-of-memory':
+      throw new PdfError('ConversionOutOfMemory', `the conversion went past the memory limit of ${maxHeapMb} MB`, failure.error);
+    case 'error':
+      throw new PdfError('ConverterFailed', `the conversion worker failed (${failure.error.message})`, failure.error);
+    default:
+      throw new PdfError('ConverterFailed', `the conversion worker stopped (exit ${failure.code})`);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import { guardPdfLibDecoding } from './decode-guard.js';
+import { decodeGuardTrips, guardPdfLibDecoding } from './decode-guard.js';
 import { PdfError } from './errors.js';
 import { run } from './tools.js';
 
@@ -34,8 +34,11 @@ async function decrypt(bytes: Uint8Array, options: PdfSourceOptions): Promise<Ui
 
 async function load(bytes: Uint8Array): Promise<PDFDocument> {
   guardPdfLibDecoding();
+  const tripsBefore = decodeGuardTrips();
   try {
-    return await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
+    if (decodeGuardTrips() > tripsBefore) throw new Error('a compressed stream inflates past the limit (decompression bomb)');
+    return doc;
   } catch (error) {
     if (isEncryptedError(error)) throw error;
     throw new PdfError('PdfDamaged', `the PDF could not be read (${error instanceof Error ? error.message : String(error)})`, error);

@@ -64,16 +64,18 @@ export class PageWriter {
   }
 
   /** A label in bold with its value wrapped beside it, as in a mail's header block. */
-  field(label: string, value: string, labelWidth = 110): void {
-    const size = 10;
-    const lineHeight = size * 1.35;
-    const lines = wrapText(drawable(value, this.fonts.covers), this.fonts.regular, size, this.width - labelWidth);
+  field(label: string, value: string, options: { mono?: boolean; size?: number } = {}): void {
+    const labelWidth = 110;
+    const size = options.size ?? 10;
+    const font = options.mono ? this.fonts.mono : this.fonts.regular;
+    const lineHeight = 10 * 1.35;
+    const lines = wrapText(drawable(value, this.fonts.covers), font, size, this.width - labelWidth);
     lines.forEach((line, index) => {
       this.ensure(lineHeight);
       this.y -= lineHeight;
       const baseline = this.y + size * 0.3;
-      if (index === 0) this.page.drawText(label, { x: MARGIN, y: baseline, size, font: this.fonts.bold });
-      if (line !== '') this.page.drawText(line, { x: MARGIN + labelWidth, y: baseline, size, font: this.fonts.regular });
+      if (index === 0) this.page.drawText(label, { x: MARGIN, y: baseline, size: 10, font: this.fonts.bold });
+      if (line !== '') this.page.drawText(line, { x: MARGIN + labelWidth, y: baseline, size, font });
     });
   }
 

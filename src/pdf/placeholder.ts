@@ -25,7 +25,7 @@ export async function renderPlaceholderPdf(info: PlaceholderInfo, fontBytes: Fon
   writer.field('Filnavn:', info.filename);
   writer.field('Type:', info.detectedType);
   writer.field('Størrelse:', `${info.size} bytes`);
-  writer.field('SHA-256:', info.sha256);
+  writer.field('SHA-256:', info.sha256, { size: 7.5 });
   writer.field('Årsag:', info.reason);
   writer.rule();
   writer.paragraph('postrobot', { size: 8, color: rgb(0.5, 0.5, 0.5) });
