@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerClassifierCommands } from './cli/classifier-commands.js';
 import { registerClassifyCommand } from './cli/classify-command.js';
 import { registerConfigCommands } from './cli/config-command.js';
 import { registerJournalCommands } from './cli/journal-commands.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerRunCommand(program);
   registerClassifyCommand(program);
+  registerClassifierCommands(program);
   registerConfigCommands(program);
   registerJournalCommands(program);
   return program;

@@ -14,7 +14,7 @@ export interface SparseVector {
 /** Smoothed idf per bucket, as scikit-learn computes it: ln((1+n)/(1+df)) + 1. */
 export function learnIdf(docs: readonly RawFeatures[], bits: number): Float32Array {
   const df = new Float64Array(1 << bits);
-  for (const doc of docs) for (let i = 0; i < doc.indices.length; i += 1) df[doc.indices[i]!] += 1;
+  for (const doc of docs) for (let i = 0; i < doc.indices.length; i += 1) df[doc.indices[i]!]! += 1;
   const idf = new Float32Array(1 << bits);
   const n = docs.length;
   for (let i = 0; i < idf.length; i += 1) idf[i] = Math.log((1 + n) / (1 + (df[i] ?? 0))) + 1;
