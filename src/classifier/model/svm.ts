@@ -96,7 +96,6 @@ export function trainSvm(
         for (let j = 0; j < idx.length; j += 1) w[idx[j]! * classes + k]! += d * val[j]!;
       }
     }
-    if (process.env['SVM_DEBUG']) console.error('epoch', epoch, [...maxPg].map((v, k) => (v - minPg[k]!).toFixed(2)).join(' '));
     let all = true;
     // LIBLINEAR's stopping rule, per class: the projected gradient's spread is small.
     for (let k = 0; k < classes; k += 1) {
