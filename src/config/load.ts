@@ -12,10 +12,31 @@ import {
 } from './schema.js';
 import { keyPathText, lineOf, parseYaml, schemaError, type YamlSource } from './yaml-errors.js';
 
+export type TransportSecurity = 'tls' | 'starttls' | 'plain';
+
 export interface EndpointConfig {
   url: URL;
   password: string | null;
+  security: TransportSecurity;
+  host: string;
+  port: number;
+  user: string;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+const SCHEMES: Record<string, { security: TransportSecurity; port: number }> = {
+  'imaps:': { security: 'tls', port: 993 },
+  'imap+starttls:': { security: 'starttls', port: 143 },
+  'imap:': { security: 'plain', port: 143 },
+  'smtps:': { security: 'tls', port: 465 },
+  'smtp+starttls:': { security: 'starttls', port: 587 },
+  'smtp:': { security: 'plain', port: 25 },
+};
 
 /** The whole configuration, parsed once, with paths resolved and secrets read. */
 export interface Config {
@@ -186,6 +207,7 @@ function endpoint(
   passwordEnv: string | undefined,
   passwordFile: string | null,
   base: string,
+  allowPlaintextLoopback: boolean,
 ): EndpointConfig | null {
   if (!url) return null;
   let parsed: URL;
@@ -197,6 +219,24 @@ function endpoint(
       key,
       `"${url.replace(/\/\/[^@/]*@/, '//…@')}" is not a URL`,
       'Write it as imaps://user@host:993 (or smtps://user@host:465).',
+    );
+  }
+  const kind = key.startsWith('imap') ? 'imap' : 'smtp';
+  const scheme = SCHEMES[parsed.protocol];
+  if (!scheme || !parsed.protocol.startsWith(kind)) {
+    throw new ConfigError(
+      file,
+      key,
+      `unsupported scheme "${parsed.protocol}"`,
+      `Use ${kind}s:// (TLS), ${kind}+starttls:// (STARTTLS) or ${kind}:// (plain, loopback only).`,
+    );
+  }
+  if (scheme.security === 'plain' && (!isLoopback(parsed.hostname) || !allowPlaintextLoopback)) {
+    throw new ConfigError(
+      file,
+      key,
+      `plain ${kind}:// to ${parsed.hostname} would send the password unencrypted`,
+      `Use ${kind}s:// or ${kind}+starttls://; plain ${kind}:// is accepted only for 127.0.0.1 (and only with ${kind}.allowPlaintextLoopback).`,
     );
   }
   if (parsed.password) {
@@ -212,7 +252,14 @@ function endpoint(
     const path = isAbsolute(passwordFile) ? passwordFile : resolve(base, passwordFile);
     password = readText(path, 'password file').replace(/\r?\n$/, '');
   }
-  return { url: parsed, password };
+  return {
+    url: parsed,
+    password,
+    security: scheme.security,
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port ? Number(parsed.port) : scheme.port,
+    user: decodeURIComponent(parsed.username),
+  };
 }
 
 /** Loads and validates the configuration; throws ConfigError naming file, key and fix. */
@@ -248,6 +295,7 @@ export function loadConfig(file?: string, env: Env = process.env): Config {
     env.POSTROBOT_IMAP_PASSWORD,
     main.imap.passwordFile,
     base,
+    main.imap.allowPlaintextLoopback,
   );
   if (main.source.kind === 'imap' && !imap) {
     throw new ConfigError(
@@ -264,6 +312,7 @@ export function loadConfig(file?: string, env: Env = process.env): Config {
     env.POSTROBOT_SMTP_PASSWORD,
     main.smtp.passwordFile,
     base,
+    main.smtp.allowPlaintextLoopback,
   );
   return {
     file: configFile,

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  metricsSchema,
+  noticesSchema,
+  reportSchema,
+  retentionSchema,
+} from '../ops/config-schema.js';
 
 /** A text matcher in a routing rule: a literal, any of several, all of several, or a regex. */
 export const textMatcherSchema = z.union([
@@ -97,18 +103,36 @@ export const mainSchema = z.strictObject({
     .default({ kind: 'maildir', maildir: null, pollIntervalSeconds: 2 }),
   imap: z
     .strictObject({
+      /** imaps://user@host:993, or imap://user@host:143 with STARTTLS; plain only on loopback. */
       url: z.string().nullable().default(null),
       passwordFile: z.string().nullable().default(null),
       mailbox: z.string().min(1).default('INBOX'),
+      /** password, or xoauth2 with an access token from tokenFile or tokenCommand (read at each login). */
+      auth: z.enum(['password', 'xoauth2']).default('password'),
+      tokenFile: z.string().nullable().default(null),
+      tokenCommand: z.string().nullable().default(null),
+      /** Allow imap:// without TLS, only ever to 127.0.0.1, ::1 or localhost. */
+      allowPlaintextLoopback: z.boolean().default(true),
+      /** IDLE is re-issued after this long, well within the 29 minutes of RFC 2177. */
+      maxIdleSeconds: z.number().min(10).max(1740).default(300),
+      /** A connection quiet for this long is taken for dead and replaced. */
+      socketTimeoutSeconds: z.number().min(10).max(3600).default(600),
+      /** Waits before reconnecting grow from this, doubled per failure, up to reconnectMaxSeconds. */
+      reconnectBaseSeconds: z.number().min(0.05).max(600).default(1),
+      reconnectMaxSeconds: z.number().min(0.1).max(3600).default(300),
     })
-    .default({ url: null, passwordFile: null, mailbox: 'INBOX' }),
+    .prefault({}),
   smtp: z
     .strictObject({
+      /** smtps://user@relay:465, or smtp://user@relay:587 with STARTTLS; plain only on loopback. */
       url: z.string().nullable().default(null),
       passwordFile: z.string().nullable().default(null),
       from: z.email().default('postrobot@ast.dk'),
+      allowPlaintextLoopback: z.boolean().default(true),
+      /** Seconds to wait for the relay before the attempt counts as failed (and is retried). */
+      timeoutSeconds: z.number().min(1).max(600).default(60),
     })
-    .default({ url: null, passwordFile: null, from: 'postrobot@ast.dk' }),
+    .prefault({}),
   limits: z
     .strictObject({
       maxMessageBytes: z
@@ -139,5 +163,9 @@ export const mainSchema = z.strictObject({
       dir: z.string().min(1).default('../models/default'),
     })
     .default({ dir: '../models/default' }),
+  metrics: metricsSchema,
+  retention: retentionSchema,
+  notices: noticesSchema,
+  report: reportSchema,
 });
 export type MainConfig = z.infer<typeof mainSchema>;

@@ -7,13 +7,13 @@ import type { Journal } from '../journal/journal.js';
 import { SqliteJournal } from '../journal/sqlite-journal.js';
 import type { ModelLike } from '../pipeline/classify.js';
 import { compileRouting, type CompiledRouting } from '../pipeline/routing.js';
-import { createMaildirMove } from './actions/maildir-move.js';
+import { createAdapters } from './adapters.js';
+import { describeError } from '../errors.js';
 import { Daemon } from './daemon.js';
 import { InstanceLock } from './lock.js';
 import { OutboxRunner } from './outbox.js';
 import type { ActionHandlers, MailSource } from './ports.js';
 import { MailProcessor } from './processor.js';
-import { MaildirSource } from './sources/maildir.js';
 
 /** Everything the daemon is made of, built once here and passed in. */
 export interface Runtime {
@@ -65,11 +65,9 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
       model: options.model ?? null,
       shadow: options.shadow ?? config.main.shadow,
     };
-    const source = options.source ?? new MaildirSource(config.inboxDir);
-    const handlers: ActionHandlers = {
-      move: createMaildirMove(config.inboxDir),
-      ...options.handlers,
-    };
+    const adapters = createAdapters(config, journal, blobs, log, () => state.routing);
+    const source = options.source ?? adapters.source;
+    const handlers: ActionHandlers = { ...adapters.handlers, ...options.handlers };
     const processor = new MailProcessor({
       journal,
       blobs,
@@ -85,7 +83,19 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
     const outbox = new OutboxRunner(
       journal,
       handlers,
-      config.main.outbox,
+      {
+        ...config.main.outbox,
+        // A forward refused for good (5xx): the mail goes to quarantine with the reply.
+        onGiveUp: (action, error) => {
+          if (action.kind !== 'forward') return;
+          journal.quarantineMessage(
+            action.messageId,
+            state.routing.config.folders.quarantine,
+            { code: 'ForwardRefused', message: describeError(error) },
+            new Date().toISOString(),
+          );
+        },
+      },
       log.child({ component: 'outbox' }),
     );
     const daemon = new Daemon(

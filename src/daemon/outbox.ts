@@ -3,6 +3,7 @@ import { describeError, PostrobotError } from '../errors.js';
 import type { Journal } from '../journal/journal.js';
 import type { ActionRecord } from '../journal/records.js';
 import { retryDelayMs } from './backoff.js';
+import { failpoint } from './failpoint.js';
 import type { ActionHandlers } from './ports.js';
 
 export interface OutboxOptions {
@@ -10,6 +11,8 @@ export interface OutboxOptions {
   maxAttempts: number;
   now?: () => Date;
   random?: () => number;
+  /** Called when an action is given up on (a 5xx reply, no handler, too many attempts). */
+  onGiveUp?: (action: ActionRecord, error: unknown) => void;
 }
 
 /**
@@ -31,36 +34,31 @@ export class OutboxRunner {
     this.random = options.random ?? Math.random;
   }
 
-  /** Runs the due actions of one mail (in order; a failed one stops the rest of that mail). */
-  async runFor(messageId: number): Promise<void> {
-    const pending = this.journal
-      .actionsFor(messageId)
-      .filter((action) => action.status === 'pending');
-    for (const action of pending) {
-      if (action.nextAttemptAt > this.now().toISOString()) return;
-      if (!(await this.runOne(action))) return;
+  /**
+   * Runs the pending actions of one mail, in order. A failure that will be retried stops
+   * the rest (the move waits for the forward); one given up on does not.
+   */
+  async runFor(messageId: number): Promise<number> {
+    let done = 0;
+    for (const action of this.journal.actionsFor(messageId)) {
+      if (action.status !== 'pending') continue;
+      const current = this.journal.actionsFor(messageId).find((a) => a.id === action.id) ?? action;
+      if (current.status !== 'pending') continue;
+      if (current.nextAttemptAt > this.now().toISOString()) break;
+      const outcome = await this.runOne(current);
+      if (outcome === 'retry') break;
+      if (outcome === 'done') done += 1;
     }
     this.finishIfComplete(messageId);
+    return done;
   }
 
-  /** Runs every due action in the outbox; returns how many succeeded. */
+  /** Runs every due action in the outbox, mail by mail; returns how many succeeded. */
   async runDue(limit = 500): Promise<number> {
     const due = this.journal.dueActions(this.now().toISOString(), limit);
+    const messages = [...new Set(due.map((action) => action.messageId))];
     let done = 0;
-    const blocked = new Set<number>();
-    for (const action of due) {
-      if (blocked.has(action.messageId)) continue;
-      const earlier = this.journal
-        .actionsFor(action.messageId)
-        .find((other) => other.id < action.id && other.status === 'pending');
-      if (earlier && earlier.id !== action.id && !due.some((d) => d.id === earlier.id)) continue;
-      if (await this.runOne(action)) {
-        done += 1;
-        this.finishIfComplete(action.messageId);
-      } else {
-        blocked.add(action.messageId);
-      }
-    }
+    for (const messageId of messages) done += await this.runFor(messageId);
     return done;
   }
 
@@ -70,7 +68,7 @@ export class OutboxRunner {
       this.journal.markDone(messageId, this.now().toISOString());
   }
 
-  private async runOne(action: ActionRecord): Promise<boolean> {
+  private async runOne(action: ActionRecord): Promise<'done' | 'retry' | 'failed'> {
     const message = this.journal.getMessage(action.messageId);
     const handler = this.handlers[action.kind];
     const at = this.now().toISOString();
@@ -89,10 +87,11 @@ export class OutboxRunner {
         { event: 'action-failed', actionId: action.id, kind: action.kind, reason },
         'action cannot run',
       );
-      return false;
+      return 'failed';
     }
     try {
       await handler(action, message);
+      failpoint(action.kind === 'move' ? 'after-move' : 'after-forward');
       this.journal.completeAction(action.id, this.now().toISOString());
       this.journal.addEvent({
         kind: 'action-done',
@@ -109,7 +108,7 @@ export class OutboxRunner {
         },
         'action done',
       );
-      return true;
+      return 'done';
     } catch (error) {
       const retryable = error instanceof PostrobotError ? error.retryable : true;
       const text = describeError(error);
@@ -133,6 +132,8 @@ export class OutboxRunner {
           },
           'action failed for good',
         );
+        this.options.onGiveUp?.(action, error);
+        return 'failed';
       } else {
         const next = new Date(
           this.now().getTime() +
@@ -151,7 +152,7 @@ export class OutboxRunner {
           'action failed; will retry',
         );
       }
-      return false;
+      return 'retry';
     }
   }
 }

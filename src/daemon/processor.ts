@@ -3,6 +3,7 @@ import { describeError, MailRejectedError, PostrobotError } from '../errors.js';
 import type { BlobStore } from '../journal/blob-store.js';
 import type { Journal } from '../journal/journal.js';
 import type { MessageRecord } from '../journal/records.js';
+import { contentKey } from '../pipeline/content-key.js';
 import { classify, type ClassifyContext, type ModelLike } from '../pipeline/classify.js';
 import { decide, quarantineDecision } from '../pipeline/decide.js';
 import { extractMail } from '../pipeline/extract.js';
@@ -10,6 +11,7 @@ import { parseMail, type ParseLimits } from '../pipeline/parse.js';
 import { moveKey, planCommit } from '../pipeline/plan.js';
 import type { CompiledRouting } from '../pipeline/routing.js';
 import type { ExtractedMail, ParsedMail } from '../types.js';
+import { failpoint } from './failpoint.js';
 import type { MailSource, SourceItem } from './ports.js';
 
 /** The header our own forwards carry, so that they are never forwarded again. */
@@ -53,11 +55,19 @@ export class MailProcessor {
     }
     const raw = await item.read();
     const sha256 = blobs.put(raw, 'eml');
-    const original = journal.findOriginalBySha(sha256) ?? null;
+    const key = contentKey(raw);
+    const original = journal.findOriginalBySha(sha256, key) ?? null;
     const message = journal.recordReceived(
-      { locator: item.locator, sha256, size: raw.length, receivedAt: this.now().toISOString() },
+      {
+        locator: item.locator,
+        sha256,
+        contentKey: key,
+        size: raw.length,
+        receivedAt: this.now().toISOString(),
+      },
       original,
     );
+    failpoint('after-intake');
     await source.claim?.(item);
     log.info(
       {
@@ -132,6 +142,7 @@ export class MailProcessor {
         error: null,
       });
       journal.commitDecision(commit);
+      failpoint('after-decision');
       log.info(
         {
           event: 'mail-decided',

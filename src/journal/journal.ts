@@ -8,11 +8,15 @@ import type {
   JournalStats,
   MessageRecord,
   NewEvent,
+  OpsCounts,
+  QueuedNotice,
 } from './records.js';
 
 export interface ReceivedInput {
   locator: MailLocator;
   sha256: string;
+  /** sha256 without the delivery trace headers: equal for the same mail delivered twice. */
+  contentKey?: string;
   size: number;
   receivedAt: string;
 }
@@ -26,8 +30,8 @@ export interface Journal {
   // The ledger.
   findByLocator(locator: MailLocator): MessageRecord | undefined;
   getMessage(id: number): MessageRecord | undefined;
-  /** The first mail with these bytes that was not itself a duplicate. */
-  findOriginalBySha(sha256: string): MessageRecord | undefined;
+  /** The first mail with these bytes (or this content key) that was not itself a duplicate. */
+  findOriginalBySha(sha256: string, contentKey?: string): MessageRecord | undefined;
   findByMessageIdHeader(messageIds: string[]): MessageRecord[];
   /** Commits the ledger row; a known sha256 at another place is recorded as a duplicate. */
   recordReceived(input: ReceivedInput, duplicateOf: MessageRecord | null): MessageRecord;
@@ -65,6 +69,28 @@ export interface Journal {
   addEvent(event: NewEvent & { messageId?: number | null; at: string }): void;
   events(filter: { messageId?: number; caseNumber?: string; limit?: number }): EventRecord[];
 
+  // Operations (src/ops): cursors, counts, the CPR look-up index, retention.
+  cursor(name: string): number;
+  setCursor(name: string, value: number, at: string): void;
+  documentsAfter(afterId: number, limit: number): DocumentRecord[];
+  /** Queues notices in the outbox and moves the cursor past their documents, in one transaction. */
+  queueNotices(cursor: { name: string; value: number }, notices: QueuedNotice[], at: string): void;
+  eventsAfter(afterId: number, kinds: string[], limit: number): EventRecord[];
+  actionsCreatedSince(since: string): ActionRecord[];
+  opsCounts(): OpsCounts;
+  addCprHashes(messageId: number, hashes: string[], at: string): void;
+  messagesWithCprHash(hash: string): number[];
+  /** Raw mail received before `before` still in the store; `shared`: a kept mail has the same bytes. */
+  expiredRawMail(before: string, limit: number): { id: number; sha256: string; shared: boolean }[];
+  markRawMailDeleted(ids: number[], at: string): void;
+  /** Documents of cases quiet since `before`, and new post older than it; `shared`: a kept document has the same file. */
+  expiredDocuments(
+    before: string,
+    limit: number,
+  ): (DocumentRecord & { shared: boolean; pdfShared: boolean })[];
+  deleteDocuments(ids: number[]): void;
+  deleteEventsBefore(before: string): { events: number; cprIndex: number };
+
   // Learning from people.
   addTrainingExample(
     example: {
@@ -77,6 +103,18 @@ export interface Journal {
     at: string,
   ): boolean;
   listTrainingExamples(): { sha256: string; area: string; source: string; at: string }[];
+
+  /** A forward was refused for good: the mail goes to quarantine with the reply instead. */
+  quarantineMessage(
+    messageId: number,
+    folder: string,
+    error: { code: string; message: string },
+    at: string,
+  ): void;
+
+  // What the source saw last (to notice a UIDVALIDITY change).
+  lastUidValidity(account: string, mailbox: string): number | null;
+  saveUidValidity(account: string, mailbox: string, uidValidity: number, at: string): void;
 
   stats(): JournalStats;
   close(): void;

@@ -136,4 +136,52 @@ CREATE TABLE model_versions (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'source state (last UIDVALIDITY) and the content key of each mail',
+    sql: `
+CREATE TABLE source_state (
+  account TEXT NOT NULL,
+  mailbox TEXT NOT NULL,
+  uid_validity INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (account, mailbox)
+);
+ALTER TABLE messages ADD COLUMN content_key TEXT;
+CREATE INDEX messages_content_key ON messages(content_key);
+`,
+  },
+  {
+    // Version 5 belongs to the operations part (src/ops); 2–4 are taken by other parts.
+    version: 5,
+    name: 'operations: cursors, CPR look-up index, retention',
+    sql: `
+CREATE TABLE ops_cursors (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL,
+  at TEXT NOT NULL
+);
+-- Post that is already in the journal when this version arrives has been seen by people:
+-- notices and digests start from here instead of flooding the caseworkers.
+INSERT INTO ops_cursors (name, value, at)
+  SELECT 'notices', COALESCE(MAX(id), 0), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM documents;
+INSERT INTO ops_cursors (name, value, at)
+  SELECT 'digest', COALESCE(MAX(id), 0), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM documents;
+
+-- Keyed hashes (HMAC) of the CPR numbers a mail mentions: answers data-subject requests
+-- without the journal ever holding a number.
+CREATE TABLE message_cpr (
+  hash TEXT NOT NULL,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  at TEXT NOT NULL,
+  PRIMARY KEY (hash, message_id)
+);
+CREATE INDEX message_cpr_at ON message_cpr(at);
+
+ALTER TABLE messages ADD COLUMN raw_deleted_at TEXT;
+CREATE INDEX messages_received ON messages(received_at);
+CREATE INDEX events_at ON events(at);
+CREATE INDEX documents_created ON documents(created_at);
+`,
+  },
 ];

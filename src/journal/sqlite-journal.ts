@@ -10,6 +10,8 @@ import type {
   JournalStats,
   MessageRecord,
   NewEvent,
+  OpsCounts,
+  QueuedNotice,
 } from './records.js';
 import { toAction, toCase, toDocument, toEvent, toMessage } from './rows.js';
 
@@ -47,10 +49,11 @@ export class SqliteJournal implements Journal {
     return row ? toMessage(row) : undefined;
   }
 
-  findOriginalBySha(sha256: string): MessageRecord | undefined {
+  findOriginalBySha(sha256: string, contentKey?: string): MessageRecord | undefined {
     const row = this.one(
-      "SELECT * FROM messages WHERE sha256 = ? AND status != 'duplicate' ORDER BY id LIMIT 1",
+      "SELECT * FROM messages WHERE (sha256 = ? OR content_key = ?) AND status != 'duplicate' ORDER BY id LIMIT 1",
       sha256,
+      contentKey ?? sha256,
     );
     return row ? toMessage(row) : undefined;
   }
@@ -68,8 +71,8 @@ export class SqliteJournal implements Journal {
     const { locator } = input;
     const info = this.db
       .prepare(
-        `INSERT INTO messages (account, mailbox, uid_validity, uid, sha256, size, received_at, status, duplicate_of)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (account, mailbox, uid_validity, uid, sha256, content_key, size, received_at, status, duplicate_of)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         locator.account,
@@ -77,6 +80,7 @@ export class SqliteJournal implements Journal {
         locator.uidValidity,
         locator.uid,
         input.sha256,
+        input.contentKey ?? null,
         input.size,
         input.receivedAt,
         duplicateOf ? 'duplicate' : 'received',
@@ -374,6 +378,153 @@ export class SqliteJournal implements Journal {
     );
   }
 
+  cursor(name: string): number {
+    return Number(this.one('SELECT value FROM ops_cursors WHERE name = ?', name)?.value ?? 0);
+  }
+
+  setCursor(name: string, value: number, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO ops_cursors (name, value, at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, at = excluded.at`,
+      )
+      .run(name, value, at);
+  }
+
+  documentsAfter(afterId: number, limit: number): DocumentRecord[] {
+    return this.all('SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT ?', afterId, limit).map(
+      toDocument,
+    );
+  }
+
+  queueNotices(cursor: { name: string; value: number }, notices: QueuedNotice[], at: string): void {
+    this.db.transaction(() => {
+      for (const notice of notices) {
+        this.addActions(notice.messageId, [notice.action], at);
+        this.insertEvent({
+          kind: 'notice-queued',
+          messageId: notice.messageId,
+          caseNumber: notice.caseNumber,
+          at,
+          detail: { to: notice.action.target, ...notice.action.payload },
+        });
+      }
+      this.setCursor(cursor.name, cursor.value, at);
+    })();
+  }
+
+  eventsAfter(afterId: number, kinds: string[], limit: number): EventRecord[] {
+    const marks = kinds.map(() => '?').join(', ');
+    return this.all(
+      `SELECT * FROM events WHERE id > ? AND kind IN (${marks}) ORDER BY id LIMIT ?`,
+      afterId,
+      ...kinds,
+      limit,
+    ).map(toEvent);
+  }
+
+  actionsCreatedSince(since: string): ActionRecord[] {
+    return this.all('SELECT * FROM actions WHERE created_at >= ? ORDER BY id', since).map(toAction);
+  }
+
+  opsCounts(): OpsCounts {
+    return {
+      decisions: this.all(
+        `SELECT decision, area, shadow, COUNT(*) AS n FROM messages WHERE decision IS NOT NULL
+         GROUP BY decision, area, shadow`,
+      ).map((row) => ({
+        decision: String(row.decision),
+        area: (row.area as string | null) ?? null,
+        shadow: Number(row.shadow) === 1,
+        count: Number(row.n),
+      })),
+      actions: this.all(
+        'SELECT kind, status, COUNT(*) AS n, SUM(attempts) AS attempts FROM actions GROUP BY kind, status',
+      ).map((row) => ({
+        kind: String(row.kind),
+        status: String(row.status),
+        count: Number(row.n),
+        attempts: Number(row.attempts ?? 0),
+      })),
+    };
+  }
+
+  addCprHashes(messageId: number, hashes: string[], at: string): void {
+    const insert = this.db.prepare(
+      'INSERT INTO message_cpr (hash, message_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    this.db.transaction(() => {
+      for (const hash of hashes) insert.run(hash, messageId, at);
+    })();
+  }
+
+  messagesWithCprHash(hash: string): number[] {
+    return this.all(
+      'SELECT message_id FROM message_cpr WHERE hash = ? ORDER BY message_id',
+      hash,
+    ).map((row) => Number(row.message_id));
+  }
+
+  expiredRawMail(before: string, limit: number): { id: number; sha256: string; shared: boolean }[] {
+    return this.all(
+      `SELECT m.id, m.sha256, EXISTS (SELECT 1 FROM messages k WHERE k.sha256 = m.sha256
+         AND k.raw_deleted_at IS NULL AND k.received_at >= ?) AS shared
+       FROM messages m WHERE m.received_at < ? AND m.raw_deleted_at IS NULL ORDER BY m.id LIMIT ?`,
+      before,
+      before,
+      limit,
+    ).map((row) => ({
+      id: Number(row.id),
+      sha256: String(row.sha256),
+      shared: Number(row.shared) === 1,
+    }));
+  }
+
+  markRawMailDeleted(ids: number[], at: string): void {
+    const update = this.db.prepare('UPDATE messages SET raw_deleted_at = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) update.run(at, id);
+    })();
+  }
+
+  expiredDocuments(
+    before: string,
+    limit: number,
+  ): (DocumentRecord & { shared: boolean; pdfShared: boolean })[] {
+    return this.all(
+      `WITH expired AS (
+         SELECT d.id FROM documents d
+         WHERE (d.case_number IS NULL AND d.created_at < ?)
+            OR (d.case_number IS NOT NULL
+                AND (SELECT MAX(x.created_at) FROM documents x WHERE x.case_number = d.case_number) < ?))
+       SELECT d.*,
+         EXISTS (SELECT 1 FROM documents o WHERE o.sha256 = d.sha256 AND o.id NOT IN expired) AS shared,
+         EXISTS (SELECT 1 FROM documents o WHERE o.pdf_sha256 = d.pdf_sha256 AND o.id NOT IN expired) AS pdf_shared
+       FROM documents d WHERE d.id IN expired ORDER BY d.id LIMIT ?`,
+      before,
+      before,
+      limit,
+    ).map((row) => ({
+      ...toDocument(row),
+      shared: Number(row.shared) === 1,
+      pdfShared: Number(row.pdf_shared) === 1,
+    }));
+  }
+
+  deleteDocuments(ids: number[]): void {
+    const remove = this.db.prepare('DELETE FROM documents WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) remove.run(id);
+    })();
+  }
+
+  deleteEventsBefore(before: string): { events: number; cprIndex: number } {
+    return this.db.transaction(() => ({
+      events: this.db.prepare('DELETE FROM events WHERE at < ?').run(before).changes,
+      cprIndex: this.db.prepare('DELETE FROM message_cpr WHERE at < ?').run(before).changes,
+    }))();
+  }
+
   addTrainingExample(
     example: {
       messageId: number | null;
@@ -406,6 +557,50 @@ export class SqliteJournal implements Journal {
       source: string;
       at: string;
     }[];
+  }
+
+  quarantineMessage(
+    messageId: number,
+    folder: string,
+    error: { code: string; message: string },
+    at: string,
+  ): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          "UPDATE messages SET status = 'quarantined', decision = 'quarantine', folder = ?, error_code = ?, error = ? WHERE id = ?",
+        )
+        .run(folder, error.code, error.message, messageId);
+      this.db
+        .prepare(
+          "UPDATE actions SET target = ? WHERE message_id = ? AND kind = 'move' AND status = 'pending'",
+        )
+        .run(folder, messageId);
+      this.insertEvent({
+        kind: 'quarantined',
+        messageId,
+        at,
+        detail: { error: error.code, reason: error.message, folder },
+      });
+    })();
+  }
+
+  lastUidValidity(account: string, mailbox: string): number | null {
+    const row = this.one(
+      'SELECT uid_validity FROM source_state WHERE account = ? AND mailbox = ?',
+      account,
+      mailbox,
+    );
+    return row ? Number(row.uid_validity) : null;
+  }
+
+  saveUidValidity(account: string, mailbox: string, uidValidity: number, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO source_state (account, mailbox, uid_validity, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account, mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, updated_at = excluded.updated_at`,
+      )
+      .run(account, mailbox, uidValidity, at);
   }
 
   stats(): JournalStats {

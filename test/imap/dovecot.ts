@@ -1,0 +1,182 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released for the server to take). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
+  const { connect } = await import('node:net');
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`port ${port} did not open`);
+}
+
+export const USER = 'robot';
+export const PASSWORD = 'secret';
+
+/**
+ * A private Debian Dovecot on 127.0.0.1, everything under one temp folder: its own
+ * config, users and Maildirs. Each test file starts its own and stops it afterwards.
+ */
+export class Dovecot {
+  readonly dir: string;
+  readonly conf: string;
+  imapPort = 0;
+  lmtpPort = 0;
+  private process: ChildProcess | null = null;
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'postrobot-dovecot-'));
+    // Dovecot's auth process runs as "dovecot" and needs to pass through the folder.
+    chmodSync(this.dir, 0o755);
+    this.conf = join(this.dir, 'dovecot.conf');
+  }
+
+  get imapUrl(): string {
+    return `imap://${USER}@127.0.0.1:${this.imapPort}`;
+  }
+
+  private writeConfig(): void {
+    const d = this.dir;
+    for (const sub of ['run', 'state', 'mail']) mkdirSync(join(d, sub), { recursive: true });
+    chmodSync(join(d, 'mail'), 0o777);
+    writeFileSync(join(d, 'users'), `${USER}:{PLAIN}${PASSWORD}::::::\n`);
+    writeFileSync(
+      this.conf,
+      `instance_name = postrobot-test-${this.imapPort}
+base_dir = ${d}/run
+state_dir = ${d}/state
+log_path = ${d}/dovecot.log
+protocols = imap lmtp
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${d}/users
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=${d}/mail/%d/%n
+}
+mail_location = maildir:~/Maildir
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${this.imapPort}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = ${this.lmtpPort}
+  }
+}
+`,
+    );
+  }
+
+  async start(): Promise<void> {
+    if (!this.imapPort) {
+      this.imapPort = await freePort();
+      this.lmtpPort = await freePort();
+      this.writeConfig();
+    }
+    this.process = spawn('dovecot', ['-F', '-c', this.conf], { stdio: 'ignore' });
+    await waitForPort(this.imapPort);
+    await waitForPort(this.lmtpPort);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = null;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      execFileSync('doveadm', ['-c', this.conf, 'stop'], { stdio: 'ignore' });
+    } catch {
+      child.kill('SIGTERM');
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  doveadm(...args: string[]): string {
+    return execFileSync('doveadm', ['-c', this.conf, ...args], { encoding: 'utf8' });
+  }
+
+  /** Delivers mails to the robot's INBOX over LMTP, as the MTA would. */
+  async deliver(raws: (string | Buffer)[]): Promise<void> {
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: this.lmtpPort,
+      lmtp: true,
+      pool: false,
+      logger: false,
+    } as never);
+    try {
+      for (const raw of raws) {
+        await transport.sendMail({ envelope: { from: 'sender@example.dk', to: [USER] }, raw });
+      }
+    } finally {
+      transport.close();
+    }
+  }
+
+  /** Message-IDs (or first subject line) of every mail in a folder, via doveadm. */
+  messageIds(folder: string): string[] {
+    const out = this.doveadm('fetch', '-u', USER, 'hdr.message-id', 'mailbox', folder);
+    return out
+      .split('\n')
+      .filter((line) => /^hdr\.message-id:/i.test(line))
+      .map((line) => line.replace(/^hdr\.message-id:\s*/i, '').trim());
+  }
+
+  count(folder: string): number {
+    try {
+      const out = this.doveadm('mailbox', 'status', '-u', USER, 'messages', folder);
+      return Number(/messages=(\d+)/.exec(out)?.[1] ?? '0');
+    } catch {
+      return 0;
+    }
+  }
+
+  folders(): string[] {
+    return this.doveadm('mailbox', 'list', '-u', USER)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+  }
+}
