@@ -4,6 +4,7 @@ import { registerClassifierCommands } from './cli/classifier-commands.js';
 import { registerClassifyCommand } from './cli/classify-command.js';
 import { registerConfigCommands } from './cli/config-command.js';
 import { registerJournalCommands } from './cli/journal-commands.js';
+import { registerOpsCommands } from './cli/ops-commands.js';
 import { registerRunCommand } from './cli/run-command.js';
 import { ConfigError, describeError, UsageError } from './errors.js';
 import { scrubCpr } from './log/cpr.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerClassifierCommands(program);
   registerConfigCommands(program);
   registerJournalCommands(program);
+  registerOpsCommands(program);
   return program;
 }
 

@@ -7,6 +7,8 @@ import { seedDemo } from '../daemon/demo.js';
 import { createRuntime, type Runtime } from '../daemon/main.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { OpsMetrics } from '../ops/metrics/ops-metrics.js';
+import { createOpsMailer, opsHandlers, startOps, type OpsHandle } from '../ops/wiring.js';
 import { compileRouting } from '../pipeline/routing.js';
 import { loggerFor } from './logging.js';
 import { loadModelOrRulesOnly } from './model.js';
@@ -15,7 +17,7 @@ import { printDemoSummary } from './summary.js';
 /** How long a graceful stop may take before the exit is forced. */
 const STOP_TIMEOUT_MS = 30_000;
 
-function reloadRouting(runtime: Runtime, log: Logger): void {
+function reloadRouting(runtime: Runtime, log: Logger): boolean {
   try {
     const { routing, caseNumberPatterns } = loadRouting(runtime.config.routingFile);
     runtime.state.routing = compileRouting(routing, caseNumberPatterns);
@@ -28,15 +30,17 @@ function reloadRouting(runtime: Runtime, log: Logger): void {
       },
       'routing reloaded',
     );
+    return true;
   } catch (error) {
     log.error(
       { event: 'routing-rejected', file: runtime.config.routingFile, err: describeError(error) },
       'the changed routing file was rejected; the running rules stay',
     );
+    return false;
   }
 }
 
-function handleSignals(runtime: Runtime, log: Logger): void {
+function handleSignals(runtime: Runtime, log: Logger, ops: OpsHandle): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
@@ -50,14 +54,14 @@ function handleSignals(runtime: Runtime, log: Logger): void {
       process.exit(1);
     }, STOP_TIMEOUT_MS);
     timer.unref();
-    void runtime.close().then(() => {
+    void Promise.all([ops.stop(), runtime.close()]).then(() => {
       log.info({ event: 'stopped' }, 'stopped');
       process.exit(0);
     });
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGHUP', () => reloadRouting(runtime, log));
+  process.on('SIGHUP', () => ops.recordReload(reloadRouting(runtime, log)));
 }
 
 export function registerRunCommand(program: Command): void {
@@ -82,9 +86,14 @@ export function registerRunCommand(program: Command): void {
           config.modelDir,
           log.child({ component: 'model' }),
         );
-        const runtime = createRuntime(config, log, {
+        const mailer = createOpsMailer(config);
+        let ops: OpsHandle | null = null;
+        const runtime: Runtime = createRuntime(config, log, {
           model,
           ...(options.shadow ? { shadow: true } : {}),
+          handlers: opsHandlers(config, mailer, () => runtime, () =>
+            ops?.metrics.notices.inc({ kind: 'notice' }),
+          ),
         });
         const areaIds = new Set(config.routing.areas.map((area) => area.id));
         if (options.demo && config.main.source.kind === 'maildir') {
@@ -121,8 +130,14 @@ export function registerRunCommand(program: Command): void {
           }
           return;
         }
-        handleSignals(runtime, log);
+        ops = await startOps(runtime, log, {
+          mailer,
+          metrics: new OpsMetrics(runtime.journal),
+          reloadRouting: () => reloadRouting(runtime, log),
+        });
+        handleSignals(runtime, log, ops);
         await runtime.daemon.run((summary, index) => {
+          ops?.onPass();
           if (index === 0 && options.demo) printDemoSummary(runtime, summary);
           if (summary.seen > 0 || index === 0) logPass(log, summary);
         });

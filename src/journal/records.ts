@@ -149,3 +149,16 @@ export interface JournalStats {
   documents: number;
   lastReceivedAt: string | null;
 }
+
+/** A caseworker notice to queue: an outbox action on the newest mail of the batch. */
+export interface QueuedNotice {
+  messageId: number;
+  caseNumber: string;
+  action: NewAction;
+}
+
+/** Counts for the metrics endpoint, read at each scrape. */
+export interface OpsCounts {
+  decisions: { decision: string; area: string | null; shadow: boolean; count: number }[];
+  actions: { kind: string; status: string; count: number; attempts: number }[];
+}
