@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { PDFDocument, type PDFPage } from 'pdf-lib';
+import { PDFDocument, ParseSpeeds, type PDFPage } from 'pdf-lib';
 import { compareAkt, parentAkt } from './akt-order.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { BundleDocument, BundleEntry, BundleInput, BundleOptions, BundleResult } from './bundle-types.js';
@@ -8,14 +8,17 @@ import { embedFonts, loadFontBytes, type FontBytes, type Fonts } from './fonts.j
 import { drawCover, drawToc, formatDay, tocPageCount, type FrontMatter } from './front-matter.js';
 import { writeOutline, type OutlineItem } from './outline.js';
 import { A4, PageWriter } from './page-writer.js';
-import { stampFooter } from './stamp.js';
+import { FooterStamper } from './stamp.js';
+import { patchPdfLibStreamCopy } from './stream-copy-patch.js';
 
 export type { BundleDocument, BundleEntry, BundleInput, BundleOptions, BundleResult } from './bundle-types.js';
 
 /** Copies one document's pages to the end of the bundle; a PDF that cannot be read gets a notice page. */
 async function appendDocument(out: PDFDocument, document: BundleDocument, fonts: Fonts): Promise<{ pages: number; error: string | null }> {
   try {
-    const source = await PDFDocument.load(await readFile(document.pdfFile), { updateMetadata: false, throwOnInvalidObject: false });
+    // Parsing yields to the event loop every 100 objects by default; the bundle runs in a
+    // worker, where yielding only adds idle time (0.7 s on a 1,000-page case).
+    const source = await PDFDocument.load(await readFile(document.pdfFile), { updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fastest });
     const copied = await out.copyPages(source, source.getPageIndices());
     if (copied.length === 0) throw new Error('the PDF has no pages');
     for (const page of copied) out.addPage(page);
@@ -57,6 +60,7 @@ function outlineItems(entries: FrontMatter['entries'], timeZone: string): Outlin
  */
 export async function buildCaseBundle(input: BundleInput, outFile: string, options: BundleOptions & { fonts?: FontBytes } = {}): Promise<BundleResult> {
   guardPdfLibDecoding();
+  patchPdfLibStreamCopy();
   const timeZone = options.timeZone ?? 'Europe/Copenhagen';
   const documents = [...input.documents].sort((a, b) => compareAkt(a.akt, b.akt));
   const out = await PDFDocument.create();
@@ -83,13 +87,16 @@ export async function buildCaseBundle(input: BundleInput, outFile: string, optio
   const front: FrontMatter = { input, entries, totalPages, timeZone };
   drawCover(all[0]!, fonts, front);
   drawToc(out, all.slice(1, frontPages), fonts, front);
+  const stamper = new FooterStamper(out, fonts.regular);
   all.forEach((page, index) => {
     const where = index === 0 ? 'Forside' : index < frontPages ? 'Indhold' : `Akt ${aktOfPage[index - frontPages]}`;
-    stampFooter(page, `Sag ${input.caseNumber} · ${where} · side ${index + 1} af ${totalPages}`, fonts.regular);
+    stamper.stamp(page, `Sag ${input.caseNumber} · ${where} · side ${index + 1} af ${totalPages}`);
   });
   writeOutline(out, outlineItems(entries, timeZone));
 
-  const bytes = await out.save({ objectsPerTick: 2000 });
+  // Without object streams the file is ~3 % larger but saves in two thirds of the time
+  // (no pako deflate of every dictionary); qpdf --check is clean either way.
+  const bytes = await out.save({ objectsPerTick: Infinity, useObjectStreams: false });
   await writeFileAtomic(outFile, bytes);
   return {
     file: outFile,

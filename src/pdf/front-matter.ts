@@ -2,6 +2,7 @@ import { PDFName, rgb, type PDFDocument, type PDFFont, type PDFPage } from 'pdf-
 import type { BundleEntry, BundleInput } from './bundle-types.js';
 import type { Fonts } from './fonts.js';
 import { A4, MARGIN } from './page-writer.js';
+import { drawGlyphText } from './glyph-text.js';
 import { drawable, textWidth } from './text.js';
 
 const ROW = 14;
@@ -23,11 +24,20 @@ function fit(font: PDFFont, text: string, width: number, covers: ReadonlySet<num
   return `${shown.trimEnd()}…`;
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** dd.mm.yyyy for an ISO date; anything else is shown as given. */
 export function formatDay(value: string | null, timeZone: string): string {
   if (!value) return '';
   const date = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat('da-DK', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone }).format(date);
+  // Building a DateTimeFormat costs far more than using one; a case has hundreds of rows.
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('da-DK', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(date);
 }
 
 export interface FrontMatter {
@@ -40,9 +50,9 @@ export interface FrontMatter {
 export function drawCover(page: PDFPage, fonts: Fonts, front: FrontMatter): void {
   const { input } = front;
   let y = A4[1] - MARGIN - 60;
-  page.drawText('Samlet sag', { x: MARGIN, y, size: 24, font: fonts.bold });
+  drawGlyphText(page, 'Samlet sag', { x: MARGIN, y, size: 24, font: fonts.bold });
   y -= 34;
-  page.drawText(drawable(`Sag ${input.caseNumber}`, fonts.covers), { x: MARGIN, y, size: 16, font: fonts.bold });
+  drawGlyphText(page, drawable(`Sag ${input.caseNumber}`, fonts.covers), { x: MARGIN, y, size: 16, font: fonts.bold });
   y -= 40;
   const built = new Intl.DateTimeFormat('da-DK', { dateStyle: 'long', timeStyle: 'short', timeZone: front.timeZone }).format(input.builtAt);
   const rows: [string, string][] = [
@@ -53,12 +63,12 @@ export function drawCover(page: PDFPage, fonts: Fonts, front: FrontMatter): void
     ['Sider i alt', String(front.totalPages)],
   ];
   for (const [label, value] of rows) {
-    page.drawText(`${label}:`, { x: MARGIN, y, size: 11, font: fonts.bold });
-    page.drawText(drawable(value, fonts.covers), { x: MARGIN + 120, y, size: 11, font: fonts.regular });
+    drawGlyphText(page, `${label}:`, { x: MARGIN, y, size: 11, font: fonts.bold });
+    drawGlyphText(page, drawable(value, fonts.covers), { x: MARGIN + 120, y, size: 11, font: fonts.regular });
     y -= 20;
   }
   y -= 20;
-  page.drawText('Dokumenterne står i aktnummerorden. Bilag til en mail har aktnummeret n.1, n.2 …', { x: MARGIN, y, size: 9, font: fonts.regular, color: rgb(0.35, 0.35, 0.35) });
+  drawGlyphText(page, 'Dokumenterne står i aktnummerorden. Bilag til en mail har aktnummeret n.1, n.2 …', { x: MARGIN, y, size: 9, font: fonts.regular, color: rgb(0.35, 0.35, 0.35) });
 }
 
 function linkTo(doc: PDFDocument, page: PDFPage, target: PDFPage, rect: [number, number, number, number]): void {
@@ -78,24 +88,24 @@ export function drawToc(doc: PDFDocument, pages: PDFPage[], fonts: Fonts, front:
   const allPages = doc.getPages();
   pages.forEach((page, pageIndex) => {
     let y = A4[1] - MARGIN - 10;
-    page.drawText(pageIndex === 0 ? 'Indholdsfortegnelse' : 'Indholdsfortegnelse (fortsat)', { x: MARGIN, y, size: 16, font: fonts.bold });
+    drawGlyphText(page, pageIndex === 0 ? 'Indholdsfortegnelse' : 'Indholdsfortegnelse (fortsat)', { x: MARGIN, y, size: 16, font: fonts.bold });
     y -= 30;
     for (const [label, x] of [['Akt', columns.akt], ['Titel', columns.title], ['Afsender', columns.sender], ['Dato', columns.date]] as const) {
-      page.drawText(label, { x, y, size: SIZE, font: fonts.bold });
+      drawGlyphText(page, label, { x, y, size: SIZE, font: fonts.bold });
     }
-    page.drawText('Side', { x: columns.page - textWidth(fonts.bold, 'Side', SIZE), y, size: SIZE, font: fonts.bold });
+    drawGlyphText(page, 'Side', { x: columns.page - textWidth(fonts.bold, 'Side', SIZE), y, size: SIZE, font: fonts.bold });
     y -= 6;
     page.drawLine({ start: { x: MARGIN, y }, end: { x: columns.page, y }, thickness: 0.5, color: rgb(0.5, 0.5, 0.5) });
     y -= ROW;
     for (const entry of front.entries.slice(pageIndex * TOC_ROWS_PER_PAGE, (pageIndex + 1) * TOC_ROWS_PER_PAGE)) {
       const indent = entry.akt.includes('.') ? 10 : 0;
       const font = indent ? fonts.regular : fonts.bold;
-      page.drawText(drawable(entry.akt, fonts.covers), { x: columns.akt + indent / 2, y, size: SIZE, font });
-      page.drawText(fit(font, entry.title, columns.sender - columns.title - 8 - indent, fonts.covers), { x: columns.title + indent, y, size: SIZE, font });
-      page.drawText(fit(fonts.regular, entry.sender ?? '', columns.date - columns.sender - 8, fonts.covers), { x: columns.sender, y, size: SIZE, font: fonts.regular });
-      page.drawText(fit(fonts.regular, formatDay(entry.date, front.timeZone), 60, fonts.covers), { x: columns.date, y, size: SIZE, font: fonts.regular });
+      drawGlyphText(page, drawable(entry.akt, fonts.covers), { x: columns.akt + indent / 2, y, size: SIZE, font });
+      drawGlyphText(page, fit(font, entry.title, columns.sender - columns.title - 8 - indent, fonts.covers), { x: columns.title + indent, y, size: SIZE, font });
+      drawGlyphText(page, fit(fonts.regular, entry.sender ?? '', columns.date - columns.sender - 8, fonts.covers), { x: columns.sender, y, size: SIZE, font: fonts.regular });
+      drawGlyphText(page, fit(fonts.regular, formatDay(entry.date, front.timeZone), 60, fonts.covers), { x: columns.date, y, size: SIZE, font: fonts.regular });
       const number = String(entry.firstPage);
-      page.drawText(number, { x: columns.page - textWidth(fonts.regular, number, SIZE), y, size: SIZE, font: fonts.regular });
+      drawGlyphText(page, number, { x: columns.page - textWidth(fonts.regular, number, SIZE), y, size: SIZE, font: fonts.regular });
       const target = allPages[entry.firstPage - 1];
       if (target) linkTo(doc, page, target, [MARGIN, y - 3, columns.page, y + SIZE + 2]);
       y -= ROW;

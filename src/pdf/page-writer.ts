@@ -1,6 +1,7 @@
 import { PageSizes, rgb, type PDFDocument, type PDFFont, type PDFImage, type PDFPage, type RGB } from 'pdf-lib';
 import type { Fonts } from './fonts.js';
-import { drawable, wrapText } from './text.js';
+import { drawGlyphText } from './glyph-text.js';
+import { drawable, textWidth, wrapText } from './text.js';
 
 export const A4 = PageSizes.A4;
 export const MARGIN = 56;
@@ -38,6 +39,10 @@ export class PageWriter {
     return this.fonts[style.font ?? 'regular'];
   }
 
+  private text(text: string, options: { x: number; y: number; size: number; font: PDFFont; color?: RGB }): void {
+    drawGlyphText(this.page, text, options);
+  }
+
   newPage(): void {
     this.page = this.doc.addPage(A4);
     this.y = A4[1] - MARGIN;
@@ -57,7 +62,7 @@ export class PageWriter {
       this.ensure(lineHeight);
       this.y -= lineHeight;
       if (line !== '') {
-        this.page.drawText(line, { x: MARGIN + indent, y: this.y + size * 0.3, size, font, color: style.color ?? rgb(0, 0, 0) });
+        this.text(line, { x: MARGIN + indent, y: this.y + size * 0.3, size, font, color: style.color ?? rgb(0, 0, 0) });
       }
     }
     this.y -= style.after ?? 0;
@@ -74,8 +79,8 @@ export class PageWriter {
       this.ensure(lineHeight);
       this.y -= lineHeight;
       const baseline = this.y + size * 0.3;
-      if (index === 0) this.page.drawText(label, { x: MARGIN, y: baseline, size: 10, font: this.fonts.bold });
-      if (line !== '') this.page.drawText(line, { x: MARGIN + labelWidth, y: baseline, size, font });
+      if (index === 0) this.text(label, { x: MARGIN, y: baseline, size: 10, font: this.fonts.bold });
+      if (line !== '') this.text(line, { x: MARGIN + labelWidth, y: baseline, size, font });
     });
   }
 
@@ -111,7 +116,7 @@ export class PageWriter {
     this.page.drawRectangle({ x: MARGIN, y: this.y, width: this.width, height, borderColor: rgb(0.55, 0.55, 0.55), borderWidth: 0.8, color: rgb(0.95, 0.95, 0.95) });
     lines.forEach((line, index) => {
       const baseline = this.y + height - 5 - (index + 1) * size * 1.35 + size * 0.35;
-      this.page.drawText(line, { x: MARGIN + 8, y: baseline, size, font: this.fonts.regular, color: rgb(0.25, 0.25, 0.25) });
+      this.text(line, { x: MARGIN + 8, y: baseline, size, font: this.fonts.regular, color: rgb(0.25, 0.25, 0.25) });
     });
   }
 
@@ -121,8 +126,8 @@ export class PageWriter {
     pages.forEach((page, index) => {
       const label = `side ${index + 1} af ${pages.length}`;
       const size = 8;
-      const width = this.fonts.regular.widthOfTextAtSize(label, size);
-      page.drawText(label, { x: A4[0] - MARGIN - width, y: MARGIN - 20, size, font: this.fonts.regular, color: rgb(0.4, 0.4, 0.4) });
+      const width = textWidth(this.fonts.regular, label, size);
+      drawGlyphText(page, label, { x: A4[0] - MARGIN - width, y: MARGIN - 20, size, font: this.fonts.regular, color: rgb(0.4, 0.4, 0.4) });
     });
   }
 }
