@@ -5,6 +5,7 @@ import { registerClassifyCommand } from './cli/classify-command.js';
 import { registerConfigCommands } from './cli/config-command.js';
 import { registerJournalCommands } from './cli/journal-commands.js';
 import { registerOpsCommands } from './cli/ops-commands.js';
+import { registerPdfCommands } from './cli/pdf-commands.js';
 import { registerRunCommand } from './cli/run-command.js';
 import { ConfigError, describeError, UsageError } from './errors.js';
 import { scrubCpr } from './log/cpr.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerJournalCommands(program);
   registerOpsCommands(program);
+  registerPdfCommands(program);
   return program;
 }
 

@@ -13,6 +13,7 @@ import { Daemon } from './daemon.js';
 import { InstanceLock } from './lock.js';
 import { OutboxRunner } from './outbox.js';
 import type { ActionHandlers, MailSource } from './ports.js';
+import { BundleQueue } from '../pdf/bundle-queue.js';
 import { MailProcessor } from './processor.js';
 
 /** Everything the daemon is made of, built once here and passed in. */
@@ -68,6 +69,7 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
     const adapters = createAdapters(config, journal, blobs, log, () => state.routing);
     const source = options.source ?? adapters.source;
     const handlers: ActionHandlers = { ...adapters.handlers, ...options.handlers };
+    const bundles = new BundleQueue({ journal, blobs, bundleDir: join(config.dataDir, 'bundles'), log: log.child({ component: 'bundle' }) });
     const processor = new MailProcessor({
       journal,
       blobs,
@@ -79,6 +81,7 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
       model: () => state.model,
       shadow: () => state.shadow,
       log: log.child({ component: 'pipeline' }),
+      onFiled: (caseNumber) => bundles.enqueue(caseNumber),
     });
     const outbox = new OutboxRunner(
       journal,
@@ -120,6 +123,7 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
       close: () => {
         closed ??= (async () => {
           await daemon.stop();
+          await bundles.close();
           journal.close();
           lock.release();
         })();

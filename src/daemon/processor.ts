@@ -26,6 +26,8 @@ export interface ProcessorDeps {
   shadow: () => boolean;
   log: Logger;
   now?: () => Date;
+  /** Told when a mail was filed on a case, so that the case PDF is rebuilt off this loop. */
+  onFiled?: (caseNumber: string) => void;
 }
 
 export type ProcessOutcome = 'known' | 'duplicate' | 'decided' | 'quarantined';
@@ -143,6 +145,7 @@ export class MailProcessor {
       });
       journal.commitDecision(commit);
       failpoint('after-decision');
+      if (commit.caseNumber && commit.documents.length > 0 && !this.deps.shadow()) this.deps.onFiled?.(commit.caseNumber);
       log.info(
         {
           event: 'mail-decided',

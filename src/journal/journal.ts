@@ -64,6 +64,14 @@ export interface Journal {
   caseDocuments(number: string): DocumentRecord[];
   messageDocuments(messageId: number): DocumentRecord[];
   newPost(area: string | null): DocumentRecord[];
+  /** Records the PDF rendering of a document (blob sha256) and, for a placeholder, why. */
+  setDocumentPdf(documentId: number, pdfSha256: string, note: string | null): void;
+  /**
+   * Files a mail that waits as new post on a case: its documents get the case's next akt
+   * number (n, n.1, n.2 …). Nothing already numbered is renumbered; a mail already on the
+   * case is left as it is, and one on another case is refused.
+   */
+  attachToCase(messageId: number, caseNumber: string, at: string, actor: string): DocumentRecord[];
 
   // The audit trail.
   addEvent(event: NewEvent & { messageId?: number | null; at: string }): void;

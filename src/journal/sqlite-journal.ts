@@ -1,4 +1,5 @@
 import type { MailLocator } from '../types.js';
+import { JournalError } from '../errors.js';
 import { openDatabase, type Db } from './database.js';
 import type { Journal, ReceivedInput } from './journal.js';
 import type {
@@ -326,6 +327,36 @@ export class SqliteJournal implements Journal {
     return this.all('SELECT * FROM documents WHERE message_id = ? ORDER BY sub', messageId).map(
       toDocument,
     );
+  }
+
+  setDocumentPdf(documentId: number, pdfSha256: string, note: string | null): void {
+    this.db
+      .prepare('UPDATE documents SET pdf_sha256 = ?, note = COALESCE(?, note) WHERE id = ?')
+      .run(pdfSha256, note, documentId);
+  }
+
+  attachToCase(messageId: number, caseNumber: string, at: string, actor: string): DocumentRecord[] {
+    return this.db.transaction(() => {
+      const documents = this.messageDocuments(messageId);
+      if (documents.length === 0) throw new JournalError(`mail ${messageId} has no documents to file`);
+      const elsewhere = documents.find((d) => d.caseNumber !== null && d.caseNumber !== caseNumber);
+      if (elsewhere) throw new JournalError(`mail ${messageId} is already filed on case ${elsewhere.caseNumber}`);
+      if (documents.every((d) => d.caseNumber === caseNumber)) return documents;
+      if (!this.getCase(caseNumber)) {
+        this.upsertCase({ number: caseNumber, area: documents[0]?.area ?? null, caseworker: null, source: 'attach' }, at);
+      }
+      const next = Number(
+        (this.one('SELECT COALESCE(MAX(akt), 0) + 1 AS next FROM documents WHERE case_number = ?', caseNumber) as Row).next,
+      );
+      this.db
+        .prepare('UPDATE documents SET case_number = ?, akt = ? WHERE message_id = ? AND case_number IS NULL')
+        .run(caseNumber, next, messageId);
+      this.db
+        .prepare('UPDATE messages SET case_number = ? WHERE id = ? AND case_number IS NULL')
+        .run(caseNumber, messageId);
+      this.insertEvent({ kind: 'attached-to-case', actor, messageId, caseNumber, at, detail: { akt: next } });
+      return this.messageDocuments(messageId);
+    })();
   }
 
   newPost(area: string | null): DocumentRecord[] {

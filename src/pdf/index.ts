@@ -9,3 +9,5 @@ export { loadFontBytes, type FontBytes } from './fonts.js';
 export { findTools, type ExternalTools } from './tools.js';
 export { sniffType, type DetectedType } from './sniff.js';
 export { PdfError, type PdfErrorCode } from './errors.js';
+export { ensureDocumentPdfs, rebuildCaseBundle, bundleInputFor, bundlePath, type CaseFilesDeps } from './case-files.js';
+export { BundleQueue } from './bundle-queue.js';
