@@ -41,6 +41,9 @@ export function imapConfig(
       source: '\n  kind: imap\n  pollIntervalSeconds: 0.5',
       imap: '\n  reconnectBaseSeconds: 0.1\n  reconnectMaxSeconds: 1\n  socketTimeoutSeconds: 30',
       outbox: '\n  retryDelaysSeconds: [0.2, 0.5, 1]\n  maxAttempts: 50',
+      // Several daemons run at once in these tests; the metrics endpoint has its own tests.
+      metrics: '\n  enabled: false',
+      notices: '\n  enabled: false',
       ...extra,
     },
     routingWithForwards(),
