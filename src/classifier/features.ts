@@ -25,6 +25,12 @@ export interface FeatureOptions {
   charNgrams: [number, number];
   /** Words shorter than this get no character n-grams (short words are covered by the word block). */
   charMinWordLength: number;
+  /**
+   * Languages whose mail gets character n-grams. They are there to join Danish compounds
+   * to their parts; English does not compound, and on English mail (20 Newsgroups) they
+   * cost accuracy and two thirds of the speed.
+   */
+  charLanguages: Language[];
   /** Weight of the character block relative to the word block (each block has norm 1 before it). */
   charWeight: number;
   /** How many times the subject's words count in the body bag. */
@@ -39,6 +45,7 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   bits: 18,
   charNgrams: [4, 5],
   charMinWordLength: 7,
+  charLanguages: ['da'],
   charWeight: 0.6,
   subjectRepeat: 2,
   maxAttachmentChars: 20_000,
@@ -120,7 +127,10 @@ export function createFeaturizer(options: FeatureOptions = DEFAULT_FEATURE_OPTIO
       /^\d+$/.test(word) ||
       DANISH_STOPWORDS.has(folded) ||
       (language === 'en' && ENGLISH_STOPWORDS.has(folded));
-    const term = stop ? null : foldDanish(stemmers[language].stem(word));
+    // Numbers-with-letters and very long tokens (codes, encoded junk) are kept as written:
+    // stemming them helps nothing and costs most of the featurising time on old mail.
+    const plain = word.length <= 20 && !/\d/.test(word);
+    const term = stop ? null : plain ? foldDanish(stemmers[language].stem(word)) : folded;
     const entry: WordInfo = { term, hash: term === null ? 0 : hashString(term, SEED.word), chars: charIndices(word) };
     cache.set(word, entry);
     return entry;
@@ -166,13 +176,14 @@ export function createFeaturizer(options: FeatureOptions = DEFAULT_FEATURE_OPTIO
     const nameWords = tokenize(input.attachmentNames.join(' ').replace(/\.[a-z0-9]{2,4}\b/gi, ' '));
     const attachmentWords = tokenize(input.attachmentText.slice(0, options.maxAttachmentChars));
     const language = detectLanguage(bodyWords.length > 0 ? bodyWords : subjectWords);
+    const chars = options.charLanguages.includes(language);
 
     addField(subjectWords, language, SEED.subject);
-    addWords(subjectWords, language, options.subjectRepeat, true, true);
-    addWords(bodyWords, language, 1, true, true);
+    addWords(subjectWords, language, options.subjectRepeat, true, chars);
+    addWords(bodyWords, language, 1, true, chars);
     addField(nameWords, language, SEED.attachmentName);
-    addWords(nameWords, language, 1, false, true);
-    addWords(attachmentWords, language, 1, true, true);
+    addWords(nameWords, language, 1, false, chars);
+    addWords(attachmentWords, language, 1, true, chars);
     if (input.senderDomain) {
       const domain = input.senderDomain.toLowerCase();
       const index = hashString(domain, SEED.domain) & mask;

@@ -20,6 +20,7 @@ const featureSchema = z.object({
   bits: z.number().int().min(10).max(24),
   charNgrams: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
   charMinWordLength: z.number().int(),
+  charLanguages: z.array(z.enum(['da', 'en'])),
   charWeight: z.number(),
   subjectRepeat: z.number().int(),
   maxAttachmentChars: z.number().int(),

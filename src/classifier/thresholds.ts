@@ -8,6 +8,11 @@
  * `pseudoErrors` imagined mistakes, so that a threshold is never certified by a handful
  * of lucky mails. An area that reaches the target at no threshold gets 1: the model alone
  * never routes it, a person decides.
+ *
+ * Later mail drifts: on 20 Newsgroups, thresholds that gave 98 % precision on the latest
+ * fifth of the training mail gave about 96 % on the (later) test mail, i.e. twice the
+ * errors. So the held-out error may use only `driftAllowance` of the error budget: for a
+ * 98 % target and an allowance of 0.5 the held-out precision must reach 99 %.
  */
 
 export interface HeldOutPrediction {
@@ -23,6 +28,8 @@ export interface ThresholdOptions {
   pseudoErrors: number;
   /** Weight, in mails, of the pooled precision in each area's estimate. */
   shrinkage: number;
+  /** Share of the error budget (1 − target) that held-out mail may use; the rest is kept for drift. */
+  driftAllowance: number;
   /** Label indices the model may predict but that never route (the manual class). */
   neverRouted: readonly number[];
 }
@@ -67,6 +74,7 @@ export function chooseThresholds(predictions: readonly HeldOutPrediction[], labe
   const routable = predictions.filter((p) => !options.neverRouted.includes(p.predicted));
   const pooled = pooledCurve(routable, options.pseudoErrors);
   const m = options.shrinkage;
+  const target = 1 - (1 - options.targetPrecision) * options.driftAllowance;
   const thresholds: number[] = [];
   for (let k = 0; k < labels; k += 1) {
     if (options.neverRouted.includes(k)) {
@@ -74,7 +82,7 @@ export function chooseThresholds(predictions: readonly HeldOutPrediction[], labe
       continue;
     }
     const own = routable.filter((p) => p.predicted === k).sort((a, b) => b.probability - a.probability);
-    thresholds.push(lowestPassing(own, (n, correct, t) => (correct + m * pooled(t)) / (n + m), options.targetPrecision));
+    thresholds.push(lowestPassing(own, (n, correct, t) => (correct + m * pooled(t)) / (n + m), target));
   }
   return thresholds;
 }

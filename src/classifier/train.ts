@@ -31,6 +31,8 @@ export interface TrainOptions {
   pseudoErrors: number;
   /** Weight, in mails, of the pooled precision in each area's precision (see thresholds.ts). */
   shrinkage: number;
+  /** Share of the error budget that held-out mail may use; the rest is kept for drift (see thresholds.ts). */
+  driftAllowance: number;
   /** k for k-fold held-out scores on small data. */
   folds: number;
   /** Above this many examples, one held-out slice replaces the k folds (training time). */
@@ -46,7 +48,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   svm: DEFAULT_SVM_OPTIONS,
   targetPrecision: 0.98,
   pseudoErrors: 1,
-  shrinkage: 30,
+  shrinkage: 300,
+  driftAllowance: 0.5,
   folds: 5,
   singleHoldoutAbove: 4000,
   holdoutFraction: 0.2,
@@ -74,22 +77,34 @@ export interface TrainedModel {
   examples: number;
 }
 
-function fitLinear(raws: readonly RawFeatures[], labels: Int32Array, classes: number, options: TrainOptions): { idf: Float32Array; linear: LinearModel } {
+interface Fitted {
+  idf: Float32Array;
+  linear: LinearModel;
+  alpha: Float64Array;
+}
+
+function fitLinear(raws: readonly RawFeatures[], labels: Int32Array, classes: number, options: TrainOptions, warmStart?: Float64Array): Fitted {
   const idf = learnIdf(raws, options.features.bits);
   const xs = raws.map((raw) => weigh(raw, idf, options.features.charWeight));
-  return { idf, linear: trainSvm(xs, labels, classes, 1 << options.features.bits, options.svm) };
+  const result = trainSvm(xs, labels, classes, 1 << options.features.bits, options.svm, warmStart);
+  return { idf, linear: result.model, alpha: result.alpha };
 }
 
 function subset<T>(items: readonly T[], keep: (i: number) => boolean): T[] {
   return items.filter((_, i) => keep(i));
 }
 
-/** Out-of-fold raw scores for every example (null where the example was never held out). */
-function heldOutScores(raws: readonly RawFeatures[], labels: Int32Array, classes: number, options: TrainOptions): (Float64Array | null)[] {
+/**
+ * Out-of-fold raw scores for every example (null where the example was never held out),
+ * and, with a single held-out slice, the dual variables of its model spread over all
+ * examples: the final model starts from them and needs far fewer passes.
+ */
+function heldOutScores(raws: readonly RawFeatures[], labels: Int32Array, classes: number, options: TrainOptions): { scores: (Float64Array | null)[]; warmStart?: Float64Array } {
   const single = raws.length > options.singleHoldoutAbove;
   const folds = single ? lastSliceHeldOut(labels, options.holdoutFraction) : blockedFolds(labels, options.folds);
   const rounds = single ? [1] : Array.from({ length: options.folds }, (_, k) => k);
   const out: (Float64Array | null)[] = raws.map(() => null);
+  let warmStart: Float64Array | undefined;
   rounds.forEach((fold, round) => {
     options.onProgress?.('held-out', round, rounds.length + 1);
     const train = (i: number): boolean => folds[i] !== fold;
@@ -97,8 +112,17 @@ function heldOutScores(raws: readonly RawFeatures[], labels: Int32Array, classes
     raws.forEach((raw, i) => {
       if (folds[i] === fold) out[i] = linearScores(model.linear, weigh(raw, model.idf, options.features.charWeight));
     });
+    if (single) {
+      warmStart = new Float64Array(raws.length * classes);
+      let r = 0;
+      raws.forEach((_, i) => {
+        if (!train(i)) return;
+        warmStart!.set(model.alpha.subarray(r * classes, (r + 1) * classes), i * classes);
+        r += 1;
+      });
+    }
   });
-  return out;
+  return warmStart ? { scores: out, warmStart } : { scores: out };
 }
 
 /** Evidence scores per label index (manual gets none), from routing.yaml's evidence. */
@@ -124,6 +148,7 @@ function operatingPoint(scores: Float64Array[], evidence: Float64Array[] | null,
     targetPrecision: options.targetPrecision,
     pseudoErrors: options.pseudoErrors,
     shrinkage: options.shrinkage,
+    driftAllowance: options.driftAllowance,
     neverRouted: manual >= 0 ? [manual] : [],
   });
   return { point: { calibration, thresholds }, held };
@@ -155,7 +180,7 @@ export function trainModel(examples: readonly TrainingExample[], overrides: Part
     return featurizer.featurize(e.input);
   });
 
-  const held = heldOutScores(raws, truth, labels.length, options);
+  const { scores: held, warmStart } = heldOutScores(raws, truth, labels.length, options);
   const heldIndex = held.flatMap((s, i) => (s ? [i] : []));
   const heldScores = heldIndex.map((i) => held[i]!);
   const heldTruth = Int32Array.from(heldIndex, (i) => truth[i]!);
@@ -168,7 +193,7 @@ export function trainModel(examples: readonly TrainingExample[], overrides: Part
   }
 
   options.onProgress?.('final model', labels.length, labels.length + 1);
-  const final = fitLinear(raws, truth, labels.length, options);
+  const final = fitLinear(raws, truth, labels.length, options, warmStart);
   return {
     labels,
     features: options.features,

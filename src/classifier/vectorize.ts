@@ -21,12 +21,17 @@ export function learnIdf(docs: readonly RawFeatures[], bits: number): Float32Arr
   return idf;
 }
 
+// 1 + ln(tf) for the small counts that make up nearly all of a mail (a table is faster than Math.log).
+const SUBLINEAR = Float32Array.from({ length: 64 }, (_, tf) => (tf === 0 ? 0 : 1 + Math.log(tf)));
+
 export function weigh(doc: RawFeatures, idf: Float32Array, charWeight: number): SparseVector {
   const size = doc.indices.length;
   const values = new Float32Array(size);
   const norms = [0, 0];
   for (let i = 0; i < size; i += 1) {
-    const v = (1 + Math.log(doc.counts[i]!)) * idf[doc.indices[i]!]!;
+    const count = doc.counts[i]!;
+    const tf = count < 64 && Number.isInteger(count) ? SUBLINEAR[count]! : 1 + Math.log(count);
+    const v = tf * idf[doc.indices[i]!]!;
     values[i] = v;
     norms[doc.blocks[i]!]! += v * v;
   }

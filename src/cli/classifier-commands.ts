@@ -91,11 +91,11 @@ async function trainCommand(opts: { data?: string; out?: string; config?: string
   );
 }
 
-async function evalCommand(opts: { data?: string; folds: string; svg?: string; json?: boolean; config?: string }): Promise<void> {
+async function evalCommand(opts: { data?: string; folds: string; svg?: string; json?: boolean; config?: string; evidence: boolean }): Promise<void> {
   const data = requireDir(opts.data, '--data');
   const folds = Number(opts.folds);
   if (!Number.isInteger(folds) || folds < 2 || folds > 20) throw new UsageError('--folds takes a whole number from 2 to 20');
-  const options = trainOptionsFrom(opts.config);
+  const options = { ...trainOptionsFrom(opts.config), ...(opts.evidence ? {} : { evidence: null }) };
   const bar = progress('eval');
   const { examples } = await loadTrainingDir(data, (done, total) => bar.update('reading', done, total));
   const report = evaluate(examples, folds, options, (done, total) => bar.update('fold', done, total));
@@ -157,6 +157,7 @@ export function registerClassifierCommands(program: Command): void {
     .option('--svg <file>', 'write the coverage/precision curve as SVG')
     .option('--json', 'print the report as JSON')
     .option('--config <file>', 'configuration file (target precision and evidence)')
+    .option('--no-evidence', "leave routing.yaml's evidence out (to measure what it adds)")
     .action(evalCommand);
   program
     .command('retrain')

@@ -21,7 +21,12 @@ export interface ModelOpinion {
 }
 
 export interface ModelLike {
-  predict(input: ClassifierInput): ModelOpinion;
+  /**
+   * `evidence` (area id → routing.yaml evidence score) is blended into the model's scores
+   * with the weight learnt at training, and the calibration and thresholds are those
+   * chosen for the blend (src/classifier/calibrate.ts).
+   */
+  predict(input: ClassifierInput, evidence?: Record<string, number>): ModelOpinion;
 }
 
 /** Read-only look-ups the classifier needs from the journal, passed in so that it stays pure. */
@@ -75,26 +80,20 @@ function pickCaseNumber(
   return { hit: own ?? null, known: false };
 }
 
+/**
+ * With a model, its opinion already is the calibrated blend of text and evidence (the
+ * model learnt how much evidence adds, on held-out mail), so it is taken as it is: a
+ * second, hand-made blend on top would undo the calibration that the thresholds rest on.
+ * Without a model, evidence alone decides (its confidence is not calibrated, so the
+ * configured default threshold applies).
+ */
 function blend(
   evidence: Record<string, number>,
   model: ModelOpinion | null,
 ): { area: string | null; confidence: number } {
   const fromEvidence = evidenceConfidence(evidence);
   if (!model || model.area === null) return fromEvidence;
-  if (fromEvidence.area === null || fromEvidence.area === model.area) {
-    return {
-      area: model.area,
-      confidence: Math.max(
-        model.probability,
-        fromEvidence.area
-          ? 1 - (1 - model.probability) * (1 - fromEvidence.confidence)
-          : model.probability,
-      ),
-    };
-  }
-  return fromEvidence.confidence > model.probability
-    ? { area: fromEvidence.area, confidence: fromEvidence.confidence * (1 - model.probability) }
-    : { area: model.area, confidence: model.probability * (1 - fromEvidence.confidence) };
+  return { area: model.area, confidence: model.probability };
 }
 
 /** Rules, then a known case number, then evidence and the model. Pure: look-ups come in through ctx. */
@@ -155,11 +154,11 @@ export function classify(
     return { area: rule.area, confidence: 1, caseNumber, reasons };
   }
 
-  const opinion = ctx.model ? ctx.model.predict(input) : null;
+  const opinion = ctx.model ? ctx.model.predict(input, evidence.scores) : null;
   if (opinion) {
     reasons.push({
       kind: 'model',
-      detail: `${opinion.area ?? 'intet'} ${opinion.probability.toFixed(3)}: ${opinion.topFeatures.slice(0, 5).join(', ')}`,
+      detail: `${opinion.area ?? 'intet'} ${opinion.probability.toFixed(3)} (tekst og evidens): ${opinion.topFeatures.slice(0, 5).join(', ')}`,
       area: opinion.area,
       weight: opinion.probability,
     });

@@ -8,7 +8,7 @@ function predictions(area: number, correct: number[], wrong: number[]): HeldOutP
   ];
 }
 
-const options = { targetPrecision: 0.98, pseudoErrors: 1, shrinkage: 30, neverRouted: [2] };
+const options = { targetPrecision: 0.98, pseudoErrors: 1, shrinkage: 30, driftAllowance: 1, neverRouted: [2] };
 
 describe('per-area thresholds', () => {
   it('places an area threshold above its confident mistakes', () => {

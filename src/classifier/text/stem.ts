@@ -5,7 +5,6 @@
  */
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
 import { DANISH_STOPWORDS, ENGLISH_STOPWORDS } from './stopwords.js';
-import { foldDanish } from './fold.js';
 
 export type Language = 'da' | 'en';
 
@@ -36,9 +35,10 @@ export function detectLanguage(words: readonly string[]): Language {
   let en = 0;
   const limit = Math.min(words.length, 400);
   for (let i = 0; i < limit; i += 1) {
-    const folded = foldDanish(words[i] ?? '');
-    if (DANISH_STOPWORDS.has(folded)) da += 1;
-    if (ENGLISH_STOPWORDS.has(folded)) en += 1;
+    // Lower-cased words are looked up as they are: the lists hold both spellings.
+    const word = words[i] ?? '';
+    if (DANISH_STOPWORDS.has(word)) da += 1;
+    if (ENGLISH_STOPWORDS.has(word)) en += 1;
   }
   return en > da * 1.5 ? 'en' : 'da';
 }

@@ -1,7 +1,7 @@
 /**
  * Stopwords: the Snowball project's Danish list plus a short English list. They carry
- * no routing signal and would otherwise crowd the hashed feature space. Stored folded
- * (see fold.ts), because they are looked up after folding.
+ * no routing signal and would otherwise crowd the hashed feature space. Stored both as
+ * written and folded (see fold.ts).
  */
 import { foldDanish } from './fold.js';
 
@@ -18,8 +18,9 @@ than too very s t can will just don should now i me my we our you your he him hi
 its they them their what which who whom this that these those am is are was were be been being
 have has had having do does did doing would could re ve ll d m`;
 
+/** Each word as written and folded, so that either spelling is found without folding first. */
 function words(list: string): Set<string> {
-  return new Set(list.split(/\s+/).filter(Boolean).map(foldDanish));
+  return new Set(list.split(/\s+/).filter(Boolean).flatMap((w) => [w, foldDanish(w)]));
 }
 
 export const DANISH_STOPWORDS: ReadonlySet<string> = words(DANISH);
