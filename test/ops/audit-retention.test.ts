@@ -21,7 +21,7 @@ function filesUnder(dir: string): string[] {
   );
 }
 
-describe('audit queries', () => {
+describe('audit queries', { timeout: 180_000 }, () => {
   let dir: string;
   let cleanup: () => void;
   beforeEach(() => ({ dir, cleanup } = tempDir()));
@@ -121,7 +121,7 @@ describe('audit queries', () => {
   });
 });
 
-describe('retention', () => {
+describe('retention', { timeout: 180_000 }, () => {
   let dir: string;
   let cleanup: () => void;
   beforeEach(() => ({ dir, cleanup } = tempDir()));

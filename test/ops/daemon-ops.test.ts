@@ -17,7 +17,7 @@ function drop(inboxDir: string, name: string, raw: string): void {
   writeFileSync(join(inboxDir, 'new', name), raw);
 }
 
-describe('the daemon in operation', () => {
+describe('the daemon in operation', { timeout: 180_000 }, () => {
   let dir: string;
   let cleanup: () => void;
   let daemon: RunningDaemon | null = null;
@@ -52,7 +52,7 @@ describe('the daemon in operation', () => {
       ...INFO,
       POSTROBOT_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
     });
-    await waitForEvent(daemon, 'metrics-listening');
+    await waitForEvent(daemon, 'metrics-listening', 90_000);
     drop(
       config.inboxDir,
       '1.M1P1.a',
@@ -77,7 +77,7 @@ describe('the daemon in operation', () => {
         'En sag uden sagsbehandler.',
       ),
     );
-    await waitFor(() => sink.received.length >= 1, 30_000);
+    await waitFor(() => sink.received.length >= 1, 60_000);
     await new Promise((r) => setTimeout(r, 1500));
     expect(sink.received).toHaveLength(1);
     const notice = sink.received[0]!;
@@ -100,7 +100,7 @@ describe('the daemon in operation', () => {
         'En rettelse.',
       ),
     );
-    await waitFor(() => sink.received.length === 2, 30_000);
+    await waitFor(() => sink.received.length === 2, 60_000);
     expect((await simpleParser(sink.received[1]!.raw)).subject).toBe(
       'Ny post på sag 24-300011: 1 nyt dokument',
     );
@@ -143,14 +143,21 @@ describe('the daemon in operation', () => {
     const routingFile = config.routingFile;
     const original = readFileSync(routingFile, 'utf8');
     daemon = startDaemon(['--config', file], INFO);
-    await waitForEvent(daemon, 'metrics-listening');
+    // The first pass is logged after the signal handlers are in place.
+    await waitForEvent(daemon, 'pass', 90_000);
 
     writeFileSync(routingFile, original.replace('defaultThreshold: 0.9', 'defaultThreshold: 7'));
     daemon.child.kill('SIGHUP');
-    await waitFor(() => (daemon!.output().match(/"event":"routing-rejected"/g) ?? []).length >= 1);
+    await waitFor(
+      () => (daemon!.output().match(/"event":"routing-rejected"/g) ?? []).length >= 1,
+      60_000,
+    );
     expect(daemon.output()).toMatch(/routing\.yaml: defaultThreshold/);
     drop(config.inboxDir, '1.M1P1.old', sickPayComplaint);
-    await waitFor(() => maildirFiles(subfolderPath(config.inboxDir, 'Beskæftigelse')).length === 1);
+    await waitFor(
+      () => maildirFiles(subfolderPath(config.inboxDir, 'Beskæftigelse')).length === 1,
+      60_000,
+    );
 
     const withRule = original.replace(
       /^rules:.*$/m,
@@ -158,7 +165,7 @@ describe('the daemon in operation', () => {
     );
     expect(withRule).not.toBe(original);
     writeFileSync(routingFile, withRule);
-    await waitForEvent(daemon, 'routing-reloaded');
+    await waitForEvent(daemon, 'routing-reloaded', 60_000);
     drop(config.inboxDir, '2.M2P1.new', sickPayComplaint.replace('<sick-1@', '<sick-2@'));
     await waitFor(
       () => maildirFiles(subfolderPath(config.inboxDir, 'Manuel fordeling')).length === 1,

@@ -20,7 +20,7 @@ function unescapeHtml(text: string): string {
     .replace(/&gt;/g, '>');
 }
 
-describe('postrobot report', () => {
+describe('postrobot report', { timeout: 180_000 }, () => {
   let dir: string;
   let cleanup: () => void;
   beforeEach(() => ({ dir, cleanup } = tempDir()));

@@ -7,7 +7,7 @@ import { Dovecot } from '../imap/dovecot.js';
 import { fixtureBatch, imapConfig } from '../imap/harness.js';
 import { SmtpSink } from '../imap/smtp-sink.js';
 
-describe('shadow mode on a real Dovecot', () => {
+describe('shadow mode on a real Dovecot', { timeout: 180_000 }, () => {
   const dovecot = new Dovecot();
   const sink = new SmtpSink();
   let dir: string;

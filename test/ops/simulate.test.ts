@@ -11,7 +11,7 @@ interface Simulation {
   perArea: { area: string; current: number; proposed: number }[];
 }
 
-describe('postrobot simulate', () => {
+describe('postrobot simulate', { timeout: 180_000 }, () => {
   let dir: string;
   let cleanup: () => void;
   beforeEach(() => ({ dir, cleanup } = tempDir()));
