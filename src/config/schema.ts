@@ -5,6 +5,7 @@ import {
   reportSchema,
   retentionSchema,
 } from '../ops/config-schema.js';
+import { ocrSchema } from '../pdf/ocr/options.js';
 
 /** A text matcher in a routing rule: a literal, any of several, all of several, or a regex. */
 export const textMatcherSchema = z.union([
@@ -167,5 +168,6 @@ export const mainSchema = z.strictObject({
   retention: retentionSchema,
   notices: noticesSchema,
   report: reportSchema,
+  ocr: ocrSchema,
 });
 export type MainConfig = z.infer<typeof mainSchema>;

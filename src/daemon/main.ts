@@ -8,6 +8,7 @@ import { SqliteJournal } from '../journal/sqlite-journal.js';
 import type { ModelLike } from '../pipeline/classify.js';
 import { compileRouting, type CompiledRouting } from '../pipeline/routing.js';
 import { createAdapters } from './adapters.js';
+import { createAttachmentTextService } from '../pdf/ocr/index.js';
 import { describeError } from '../errors.js';
 import { Daemon } from './daemon.js';
 import { InstanceLock } from './lock.js';
@@ -69,7 +70,9 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
     const adapters = createAdapters(config, journal, blobs, log, () => state.routing);
     const source = options.source ?? adapters.source;
     const handlers: ActionHandlers = { ...adapters.handlers, ...options.handlers };
-    const bundles = new BundleQueue({ journal, blobs, bundleDir: join(config.dataDir, 'bundles'), log: log.child({ component: 'bundle' }) });
+    // Attachment text for the decision, and OCR text layers on filed scans (src/pdf/ocr).
+    const attachments = createAttachmentTextService(config.main.ocr, log.child({ component: 'ocr' }));
+    const bundles = new BundleQueue({ journal, blobs, bundleDir: join(config.dataDir, 'bundles'), log: log.child({ component: 'bundle' }), textLayer: attachments.textLayer });
     const processor = new MailProcessor({
       journal,
       blobs,
@@ -82,6 +85,7 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
       shadow: () => state.shadow,
       log: log.child({ component: 'pipeline' }),
       onFiled: (caseNumber) => bundles.enqueue(caseNumber),
+      attachmentText: attachments.text,
     });
     const outbox = new OutboxRunner(
       journal,
@@ -124,6 +128,7 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
         closed ??= (async () => {
           await daemon.stop();
           await bundles.close();
+          await attachments.close();
           journal.close();
           lock.release();
         })();

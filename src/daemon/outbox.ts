@@ -63,6 +63,7 @@ export class OutboxRunner {
   }
 
   private finishIfComplete(messageId: number): void {
+    if (this.journal.getMessage(messageId)?.status !== 'decided') return;
     const actions = this.journal.actionsFor(messageId);
     if (actions.every((action) => action.status === 'done'))
       this.journal.markDone(messageId, this.now().toISOString());
@@ -93,12 +94,6 @@ export class OutboxRunner {
       await handler(action, message);
       failpoint(action.kind === 'move' ? 'after-move' : 'after-forward');
       this.journal.completeAction(action.id, this.now().toISOString());
-      this.journal.addEvent({
-        kind: 'action-done',
-        messageId: action.messageId,
-        at: this.now().toISOString(),
-        detail: { action: action.kind, target: action.target },
-      });
       this.log.debug(
         {
           event: 'action-done',

@@ -8,6 +8,7 @@ import { classify, type ClassifyContext, type ModelLike } from '../pipeline/clas
 import { decide, quarantineDecision } from '../pipeline/decide.js';
 import { extractMail } from '../pipeline/extract.js';
 import { parseMail, type ParseLimits } from '../pipeline/parse.js';
+import { decideWithAttachmentText, type AttachmentTextSource } from '../pdf/ocr/decide-with-scans.js';
 import { moveKey, planCommit } from '../pipeline/plan.js';
 import type { CompiledRouting } from '../pipeline/routing.js';
 import type { ExtractedMail, ParsedMail } from '../types.js';
@@ -28,6 +29,8 @@ export interface ProcessorDeps {
   now?: () => Date;
   /** Told when a mail was filed on a case, so that the case PDF is rebuilt off this loop. */
   onFiled?: (caseNumber: string) => void;
+  /** Text of the attachments: text layers, and OCR of scans when the decision needs it. */
+  attachmentText?: AttachmentTextSource;
 }
 
 export type ProcessOutcome = 'known' | 'duplicate' | 'decided' | 'quarantined';
@@ -120,19 +123,20 @@ export class MailProcessor {
     let extracted: ExtractedMail | null = null;
     try {
       mail = await parseMail(bytes, this.deps.limits);
-      extracted = extractMail(mail, {
+      const parsed = mail;
+      const options = {
         caseNumberPatterns: routing.caseNumberPatterns,
         ownMarkerHeader: OWN_MARKER_HEADER,
+      };
+      // Waits for OCR of scans only when the decision needs it: see decide-with-scans.ts.
+      const evaluated = await decideWithAttachmentText(parsed, this.deps.attachmentText, (text) => {
+        const ex = extractMail(parsed, options, text);
+        const cl = classify(parsed, ex, this.context(routing, this.deps.model()));
+        return { extracted: ex, decision: decide(cl, ex.automatic, routing.config, cl.modelThreshold ?? null) };
       });
-      for (const attachment of mail.attachments) blobs.put(attachment.content, 'bin');
-      const model = this.deps.model();
-      const classification = classify(mail, extracted, this.context(routing, model));
-      const decision = decide(
-        classification,
-        extracted.automatic,
-        routing.config,
-        classification.modelThreshold ?? null,
-      );
+      extracted = evaluated.extracted;
+      for (const attachment of mail.attachments) blobs.put(attachment.content, 'bin', { durable: false });
+      const decision = evaluated.decision;
       const commit = planCommit({
         messageId: message.id,
         sha256: message.sha256,

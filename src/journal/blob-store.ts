@@ -30,7 +30,7 @@ function fsyncDir(dir: string): void {
  * Writes a file so that a crash leaves either the old file or the complete new one:
  * temp file in the same folder, fsync, rename, fsync of the folder. Mode 0600.
  */
-export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+export function writeFileAtomic(file: string, bytes: Uint8Array, durable = true): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -38,12 +38,12 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
   try {
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(temp, file);
-  fsyncDir(dir);
+  if (durable) fsyncDir(dir);
 }
 
 /**
@@ -59,13 +59,16 @@ export class BlobStore {
     return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${ext}`);
   }
 
-  /** Stores the bytes (once) and returns their sha256. */
-  put(bytes: Uint8Array, ext = 'bin'): string {
+  /**
+   * Stores the bytes (once) and returns their sha256. `durable: false` skips the fsyncs,
+   * for what can be derived again from a durable blob (attachments of a stored mail).
+   */
+  put(bytes: Uint8Array, ext = 'bin', options: { durable?: boolean } = {}): string {
     const sha = sha256Hex(bytes);
     const file = this.pathOf(sha, ext);
     if (existsSync(file) && statSync(file).size === bytes.length) return sha;
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileAtomic(file, bytes);
+    writeFileAtomic(file, bytes, options.durable ?? true);
     return sha;
   }
 

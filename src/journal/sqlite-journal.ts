@@ -69,6 +69,11 @@ export class SqliteJournal implements Journal {
   }
 
   recordReceived(input: ReceivedInput, duplicateOf: MessageRecord | null): MessageRecord {
+    // One transaction, one fsync: the ledger row and its audit event together.
+    return this.db.transaction(() => this.insertReceived(input, duplicateOf))();
+  }
+
+  private insertReceived(input: ReceivedInput, duplicateOf: MessageRecord | null): MessageRecord {
     const { locator } = input;
     const info = this.db
       .prepare(
@@ -265,11 +270,20 @@ export class SqliteJournal implements Journal {
   }
 
   completeAction(id: number, at: string): void {
-    this.db
-      .prepare(
-        "UPDATE actions SET status = 'done', attempts = attempts + 1, done_at = ?, last_error = NULL WHERE id = ?",
-      )
-      .run(at, id);
+    // The action, its audit event and (when it was the last) the mail's "done" in one commit.
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          "UPDATE actions SET status = 'done', attempts = attempts + 1, done_at = ?, last_error = NULL WHERE id = ?",
+        )
+        .run(at, id);
+      const action = this.one('SELECT message_id, kind, target FROM actions WHERE id = ?', id);
+      if (!action) return;
+      const messageId = Number(action.message_id);
+      this.insertEvent({ kind: 'action-done', messageId, at, detail: { action: action.kind, target: action.target } });
+      const open = this.one("SELECT COUNT(*) AS n FROM actions WHERE message_id = ? AND status != 'done'", messageId);
+      if (Number(open?.n ?? 0) === 0) this.markDone(messageId, at);
+    })();
   }
 
   retryAction(id: number, error: string, nextAttemptAt: string): void {

@@ -23,6 +23,8 @@ export interface CaseFilesDeps {
   log?: Logger;
   fonts?: FontBytes;
   tools?: ExternalTools;
+  /** Adds an invisible OCR text layer to scanned pages (src/pdf/ocr); none when not given. */
+  textLayer?: (pdf: Uint8Array) => Promise<Uint8Array>;
 }
 
 export const aktLabel = (document: DocumentRecord): string => (document.sub > 0 ? `${document.akt}.${document.sub}` : `${document.akt}`);
@@ -51,7 +53,8 @@ async function renderDocument(deps: CaseFilesDeps & { fonts: FontBytes; tools: E
     },
     { fonts: deps.fonts, tools: deps.tools },
   );
-  return { pdf: result.pdf, placeholder: result.placeholder };
+  const pdf = deps.textLayer && !result.placeholder ? await deps.textLayer(result.pdf) : result.pdf;
+  return { pdf, placeholder: result.placeholder };
 }
 
 /**

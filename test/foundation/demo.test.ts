@@ -30,7 +30,7 @@ describe('npm start on a fresh clone (run --demo)', () => {
   beforeEach(() => ({ dir, cleanup } = tempDir()));
   afterEach(() => cleanup());
 
-  it('seeds the bundled mails, routes every one into exactly one folder and prints a summary', () => {
+  it('seeds the bundled mails, routes every one into exactly one folder and prints a summary', { timeout: 240_000 }, () => {
     const file = configIn(dir);
     const total = countEml(FIXTURES);
     const result = runCli(['run', '--demo', '--once', '--config', file]);

@@ -45,7 +45,7 @@ export class ImapSource implements MailSource {
       );
       if (found === false) throw new ImapConnectionError('UID SEARCH failed');
       this.session.touch();
-      const uids = [...found].sort((a, b) => a - b);
+      const uids = [...(found ?? [])].sort((a, b) => a - b);
       return uids.map((uid) => ({
         locator: {
           account: this.session.account,
