@@ -77,6 +77,11 @@ interface WordInfo {
 }
 
 const CACHE_LIMIT = 300_000;
+
+/** A word worth stemming and caching: no digits (codes, dates) and not absurdly long (encoded junk). */
+function isPlainWord(word: string): boolean {
+  return word.length <= 20 && !/\d/.test(word);
+}
 const NO_CHARS = new Int32Array(0);
 
 export function createFeaturizer(options: FeatureOptions = DEFAULT_FEATURE_OPTIONS, remember = false): Featurizer {
@@ -120,7 +125,15 @@ export function createFeaturizer(options: FeatureOptions = DEFAULT_FEATURE_OPTIO
     const cache = caches[language];
     const hit = cache.get(word);
     if (hit !== undefined) return hit;
+    const entry = describeWord(word, language);
+    // Codes and numbers are mostly seen once: caching them would only crowd out real words.
+    if (!isPlainWord(word)) return entry;
     if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(word, entry);
+    return entry;
+  }
+
+  function describeWord(word: string, language: Language): WordInfo {
     const folded = foldDanish(word);
     const stop =
       word.length < 2 ||
@@ -129,11 +142,8 @@ export function createFeaturizer(options: FeatureOptions = DEFAULT_FEATURE_OPTIO
       (language === 'en' && ENGLISH_STOPWORDS.has(folded));
     // Numbers-with-letters and very long tokens (codes, encoded junk) are kept as written:
     // stemming them helps nothing and costs most of the featurising time on old mail.
-    const plain = word.length <= 20 && !/\d/.test(word);
-    const term = stop ? null : plain ? foldDanish(stemmers[language].stem(word)) : folded;
-    const entry: WordInfo = { term, hash: term === null ? 0 : hashString(term, SEED.word), chars: charIndices(word) };
-    cache.set(word, entry);
-    return entry;
+    const term = stop ? null : isPlainWord(word) ? foldDanish(stemmers[language].stem(word)) : folded;
+    return { term, hash: term === null ? 0 : hashString(term, SEED.word), chars: charIndices(word) };
   }
 
   function note(index: number, label: string): void {
