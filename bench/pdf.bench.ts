@@ -89,7 +89,8 @@ interface ChildReport {
 
 function bundleInChild(inputFile: string, outFile: string): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [CHILD_FLAG]: JSON.stringify({ inputFile, outFile }) } });
+    // The same young-generation size as buildCaseBundleInWorker gives its worker.
+    const child = fork(fileURLToPath(import.meta.url), [], { execArgv: [...process.execArgv, '--max-semi-space-size=16'], env: { ...process.env, [CHILD_FLAG]: JSON.stringify({ inputFile, outFile }) } });
     child.once('message', (report) => resolve(report as ChildReport));
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`bundle child exited ${code}`))));

@@ -69,7 +69,7 @@ export async function buildCaseBundle(input: BundleInput, outFile: string, optio
   out.setCreator('postrobot');
   out.setCreationDate(input.builtAt);
   out.setModificationDate(input.builtAt);
-  const fonts = await embedFonts(out, options.fonts ?? (await loadFontBytes()));
+  const fonts = await embedFonts(out, options.fonts ?? (await loadFontBytes()), { bold: false });
   const frontPages = 1 + tocPageCount(documents.length);
   for (let index = 0; index < frontPages; index += 1) out.addPage(A4);
 

@@ -85,7 +85,7 @@ describe('documents filed on a case and its PDF', () => {
 
   it('the queue rebuilds a case PDF in a worker, once for several changes', async () => {
     await receive(eml('Klage'), '24-654321');
-    const queue = new BundleQueue(deps);
+    const queue = new BundleQueue(deps, { quietMs: 50 });
     queue.enqueue('24-654321');
     queue.enqueue('24-654321');
     await queue.idle();
@@ -94,5 +94,15 @@ describe('documents filed on a case and its PDF', () => {
     expect(pdfPages(file)).toBe(3);
     expect(journal.events({ caseNumber: '24-654321' }).filter((e) => e.kind === 'bundle-built')).toHaveLength(1);
     await queue.close();
+  });
+
+  it('the queue waits for a quiet spell, and close() drops what waits without building it', async () => {
+    await receive(eml('Klage'), '24-111111');
+    const queue = new BundleQueue(deps, { quietMs: 60_000 });
+    queue.enqueue('24-111111');
+    const started = Date.now();
+    await queue.close();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(existsSync(join(deps.bundleDir, '24-111111.pdf'))).toBe(false);
   });
 });

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { OcrError } from './errors.js';
+import { workerCount, type OcrConfig } from './options.js';
+import { OcrPool, type OcrPage, type OcrPageResult } from './pool.js';
+import {
+  findPoppler,
+  hasTextLayer,
+  pdfPageBoxes,
+  pdfPageTexts,
+  rasterDpi,
+  rasterPdfPage,
+  type PdfPageBox,
+} from './poppler.js';
+import { prepareImage } from './prepare.js';
+
+/** One page of a PDF as read: its text layer, or what OCR made of its image. */
+export interface PdfPageText {
+  box: PdfPageBox;
+  text: string;
+  source: 'text-layer' | 'ocr' | 'unread';
+  /** Set for OCR pages: the words with boxes in pixels of the `dpi` raster. */
+  ocr: (OcrPageResult & { dpi: number }) | null;
+}
+
+/** Stops work for one mail once its time budget is spent. */
+export interface Budget {
+  deadline: number;
+}
+
+const TOOL_TIMEOUT_MS = 60_000;
+const CACHE_PAGES = 64;
+
+/**
+ * Reads page images and PDFs with the OCR pool. The last results are kept by the hash of
+ * the prepared image, so the text layer added to a document later does not read the same
+ * scanned page twice.
+ */
+export class PageReader {
+  readonly pool: OcrPool;
+  private readonly cache = new Map<string, OcrPageResult>();
+
+  constructor(
+    readonly config: OcrConfig,
+    private readonly log?: Logger,
+  ) {
+    this.pool = new OcrPool({
+      languages: config.languages,
+      workers: workerCount(config),
+      pagesPerWorker: config.pagesPerWorker,
+      pageTimeoutMs: config.pageTimeoutSeconds * 1000,
+      log,
+    });
+  }
+
+  /** OCR of one prepared page, from the cache when the same pixels were read lately. */
+  async read(page: OcrPage): Promise<OcrPageResult> {
+    const key = createHash('sha256').update(page.image).digest('hex');
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const result = await this.pool.recognize({ ...page, words: true });
+    this.cache.set(key, result);
+    if (this.cache.size > CACHE_PAGES) this.cache.delete(this.cache.keys().next().value!);
+    return result;
+  }
+
+  /** The text of each page of an image (every page of a TIFF, up to the page limit). */
+  async readImage(
+    bytes: Uint8Array,
+    type: string,
+    pages: number,
+    budget: Budget,
+  ): Promise<string[]> {
+    const count = Math.min(pages, this.config.maxPagesPerAttachment);
+    return this.inParallel(count, budget, async (index) => {
+      const page = await prepareImage(bytes, type, index, {
+        maxPixels: this.config.maxPixels,
+        denoise: true,
+        deskew: true,
+      });
+      return (await this.read(page)).text;
+    });
+  }
+
+  /**
+   * Every page of a PDF: the text layer where there is one, OCR where there is none
+   * (when `ocr` is set), up to the page limit. Needs poppler-utils.
+   */
+  async readPdf(
+    bytes: Uint8Array,
+    options: { ocr: boolean; budget: Budget },
+  ): Promise<PdfPageText[]> {
+    const poppler = await findPoppler();
+    if (!poppler)
+      throw new OcrError(
+        'OcrToolMissing',
+        'poppler-utils (pdfinfo, pdftotext, pdftoppm) is not installed',
+      );
+    const dir = await mkdtemp(join(tmpdir(), 'postrobot-ocr-'));
+    try {
+      const file = join(dir, 'in.pdf');
+      await writeFile(file, bytes, { mode: 0o600 });
+      const boxes = await pdfPageBoxes(
+        poppler,
+        file,
+        this.config.maxPagesPerAttachment,
+        TOOL_TIMEOUT_MS,
+      );
+      const texts = await pdfPageTexts(poppler, file, boxes.length, TOOL_TIMEOUT_MS);
+      const pages: PdfPageText[] = boxes.map((box, index) => {
+        const text = texts[index] ?? '';
+        return {
+          box,
+          text: hasTextLayer(text) ? text : '',
+          source: hasTextLayer(text) ? 'text-layer' : 'unread',
+          ocr: null,
+        };
+      });
+      if (!options.ocr) return pages;
+      const scanned = pages
+        .map((page, index) => ({ page, index }))
+        .filter(({ page }) => page.source === 'unread');
+      await this.inParallel(scanned.length, options.budget, async (at) => {
+        const { page, index } = scanned[at]!;
+        const dpi = rasterDpi(page.box, this.config.maxPixels);
+        const raster = await rasterPdfPage(poppler, file, index + 1, dpi, TOOL_TIMEOUT_MS);
+        // No deskew here: the words must stay where the page shows them, for the text layer.
+        const prepared = await prepareImage(raster, 'pgm', 0, {
+          maxPixels: this.config.maxPixels,
+          denoise: true,
+          deskew: false,
+          defaultDpi: dpi,
+        });
+        const result = await this.read({ ...prepared, dpi });
+        page.text = result.text;
+        page.source = 'ocr';
+        page.ocr = { ...result, dpi };
+        return result.text;
+      });
+      return pages;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Runs `count` page jobs with as many in flight as there are workers; a page whose turn
+   * comes after the deadline, or that fails, is left unread (logged) and the rest go on.
+   */
+  private async inParallel(
+    count: number,
+    budget: Budget,
+    job: (index: number) => Promise<string>,
+  ): Promise<string[]> {
+    const out: string[] = new Array(count).fill('');
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(count, workerCount(this.config)) }, async () => {
+      while (next < count) {
+        const index = next++;
+        if (Date.now() > budget.deadline) {
+          this.log?.warn(
+            { event: 'ocr-budget-spent', page: index + 1 },
+            'OCR time budget spent; page left unread',
+          );
+          continue;
+        }
+        try {
+          out[index] = await job(index);
+        } catch (error) {
+          this.log?.warn(
+            {
+              event: 'ocr-page-failed',
+              page: index + 1,
+              code: (error as { code?: string }).code,
+              err: error,
+            },
+            'page not read',
+          );
+        }
+      }
+    });
+    await Promise.all(lanes);
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
