@@ -39,10 +39,30 @@ function requireDir(dir: string | undefined, option: string): string {
   return full;
 }
 
-/** Target precision and evidence from the routing configuration. */
-function trainOptionsFrom(configFile: string | undefined): Partial<TrainOptions> {
-  const config = loadConfig(configFile);
-  return { targetPrecision: config.routing.targetPrecision, evidence: compileEvidence(config.routing) };
+interface ThresholdFlags {
+  config?: string;
+  driftAllowance?: string;
+  shrinkage?: string;
+}
+
+function numberFlag(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} takes a number from ${min} to ${max}`);
+  return n;
+}
+
+/** Target precision and evidence from the routing configuration; threshold knobs from the flags. */
+function trainOptionsFrom(flags: ThresholdFlags): Partial<TrainOptions> {
+  const config = loadConfig(flags.config);
+  const drift = numberFlag(flags.driftAllowance, '--drift-allowance', 0.05, 1);
+  const shrinkage = numberFlag(flags.shrinkage, '--shrinkage', 0, 100_000);
+  return {
+    targetPrecision: config.routing.targetPrecision,
+    evidence: compileEvidence(config.routing),
+    ...(drift === undefined ? {} : { driftAllowance: drift }),
+    ...(shrinkage === undefined ? {} : { shrinkage }),
+  };
 }
 
 function pct(x: number): string {
@@ -65,10 +85,10 @@ export function formatReport(report: EvaluationReport): string {
   return lines.join('\n');
 }
 
-async function trainCommand(opts: { data?: string; out?: string; config?: string }): Promise<void> {
+async function trainCommand(opts: { data?: string; out?: string } & ThresholdFlags): Promise<void> {
   const data = requireDir(opts.data, '--data');
   const out = resolve(opts.out ?? 'models/default');
-  const options = trainOptionsFrom(opts.config);
+  const options = trainOptionsFrom(opts);
   const bar = progress('train');
   const { examples, skipped } = await loadTrainingDir(data, (done, total) => bar.update('reading', done, total));
   const started = performance.now();
@@ -91,11 +111,11 @@ async function trainCommand(opts: { data?: string; out?: string; config?: string
   );
 }
 
-async function evalCommand(opts: { data?: string; folds: string; svg?: string; json?: boolean; config?: string; evidence: boolean }): Promise<void> {
+async function evalCommand(opts: { data?: string; folds: string; svg?: string; json?: boolean; evidence: boolean } & ThresholdFlags): Promise<void> {
   const data = requireDir(opts.data, '--data');
   const folds = Number(opts.folds);
   if (!Number.isInteger(folds) || folds < 2 || folds > 20) throw new UsageError('--folds takes a whole number from 2 to 20');
-  const options = { ...trainOptionsFrom(opts.config), ...(opts.evidence ? {} : { evidence: null }) };
+  const options = { ...trainOptionsFrom(opts), ...(opts.evidence ? {} : { evidence: null }) };
   const bar = progress('eval');
   const { examples } = await loadTrainingDir(data, (done, total) => bar.update('reading', done, total));
   const report = evaluate(examples, folds, options, (done, total) => bar.update('fold', done, total));
@@ -123,11 +143,11 @@ async function confirmedFromJournal(configFile: string | undefined): Promise<{ e
   }
 }
 
-async function retrainCommand(opts: { data?: string; out?: string; config?: string; folds: string }): Promise<void> {
+async function retrainCommand(opts: { data?: string; out?: string; folds: string } & ThresholdFlags): Promise<void> {
   const data = requireDir(opts.data, '--data');
   const config = loadConfig(opts.config);
   const out = resolve(opts.out ?? config.modelDir);
-  const options = trainOptionsFrom(opts.config);
+  const options = trainOptionsFrom(opts);
   const { examples } = await loadTrainingDir(data);
   const confirmed = await confirmedFromJournal(opts.config);
   const result = await retrain(examples, confirmed.examples, out, { ...options, folds: Number(opts.folds) });
@@ -148,6 +168,8 @@ export function registerClassifierCommands(program: Command): void {
     .option('--data <dir>', 'training data folder')
     .option('--out <dir>', 'where to write the model', 'models/default')
     .option('--config <file>', 'configuration file (target precision and evidence)')
+    .option('--drift-allowance <share>', 'share of the error budget held-out mail may use (default 0.5)')
+    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 300)")
     .action(trainCommand);
   program
     .command('eval')
@@ -158,6 +180,8 @@ export function registerClassifierCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .option('--config <file>', 'configuration file (target precision and evidence)')
     .option('--no-evidence', "leave routing.yaml's evidence out (to measure what it adds)")
+    .option('--drift-allowance <share>', 'share of the error budget held-out mail may use (default 0.5)')
+    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 300)")
     .action(evalCommand);
   program
     .command('retrain')
@@ -166,5 +190,7 @@ export function registerClassifierCommands(program: Command): void {
     .option('--out <dir>', 'model folder (default: the configured one)')
     .option('--config <file>', 'configuration file')
     .option('--folds <k>', 'number of folds for the comparison', '5')
+    .option('--drift-allowance <share>', 'share of the error budget held-out mail may use (default 0.5)')
+    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 300)")
     .action(retrainCommand);
 }
