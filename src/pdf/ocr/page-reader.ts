@@ -134,10 +134,10 @@ export class PageReader {
           deskew: false,
           defaultDpi: dpi,
         });
-        const result = await this.read({ ...prepared, dpi });
+        const result = await this.read(prepared);
         page.text = result.text;
         page.source = 'ocr';
-        page.ocr = { ...result, dpi };
+        page.ocr = { ...result, dpi: prepared.dpi };
         return result.text;
       });
       return pages;

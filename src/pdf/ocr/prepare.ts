@@ -39,13 +39,21 @@ async function decode(bytes: Uint8Array, page: number, limitInputPixels: number)
 
 /** pdftoppm's greyscale output; sharp's libvips is built without a PNM reader. */
 function decodePgm(bytes: Uint8Array): Decoded {
-  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(Buffer.from(bytes.subarray(0, 64)).toString('latin1'));
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(
+    Buffer.from(bytes.subarray(0, 64)).toString('latin1'),
+  );
   if (!header) throw new OcrError('OcrImageUnreadable', 'the page image is not an 8-bit PGM');
   const width = Number(header[1]);
   const height = Number(header[2]);
   const data = bytes.subarray(header[0].length, header[0].length + width * height);
-  if (data.length !== width * height) throw new OcrError('OcrImageUnreadable', 'the page image is cut short');
-  return { source: sharp(data, { raw: { width, height, channels: 1 } }), width, height, density: undefined };
+  if (data.length !== width * height)
+    throw new OcrError('OcrImageUnreadable', 'the page image is cut short');
+  return {
+    source: sharp(data, { raw: { width, height, channels: 1 } }),
+    width,
+    height,
+    density: undefined,
+  };
 }
 
 /** A page image as tesseract gets it: 8-bit greyscale PGM, no encoder or decoder cost. */
@@ -58,24 +66,38 @@ function pgm(data: Uint8Array, width: number, height: number): Uint8Array {
  * output), greyscale, scaled under the pixel limit, despeckled and straightened as asked.
  * Throws OcrError when it cannot be read.
  */
-export async function prepareImage(bytes: Uint8Array, type: string, page: number, options: PrepareOptions): Promise<OcrPage> {
+export async function prepareImage(
+  bytes: Uint8Array,
+  type: string,
+  page: number,
+  options: PrepareOptions,
+): Promise<OcrPage> {
   const refuseAbove = options.maxPixels * REFUSE_FACTOR;
   const declared = imageSize(bytes, type);
   if (declared && declared.width * declared.height > refuseAbove) {
-    throw new OcrError('OcrImageUnreadable', `the image is ${declared.width} × ${declared.height} pixels, too large to read`);
+    throw new OcrError(
+      'OcrImageUnreadable',
+      `the image is ${declared.width} × ${declared.height} pixels, too large to read`,
+    );
   }
   try {
-    const { source, width, height, density } = type === 'pgm' ? decodePgm(bytes) : await decode(bytes, page, refuseAbove);
+    const { source, width, height, density } =
+      type === 'pgm' ? decodePgm(bytes) : await decode(bytes, page, refuseAbove);
     const scale = Math.min(1, Math.sqrt(options.maxPixels / Math.max(1, width * height)));
     const dpi = density && density >= 70 && density <= 1200 ? density : (options.defaultDpi ?? 300);
     let pipeline = source.rotate().greyscale().flatten({ background: '#ffffff' });
-    if (scale < 1) pipeline = pipeline.resize(Math.floor(width * scale), Math.floor(height * scale), { fit: 'fill' });
+    if (scale < 1)
+      pipeline = pipeline.resize(Math.floor(width * scale), Math.floor(height * scale), {
+        fit: 'fill',
+      });
     if (options.denoise) pipeline = pipeline.median(3);
     let { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     if (options.deskew) {
       const angle = await measureSkew(data, info.width, info.height);
       if (Math.abs(angle) >= 0.5) {
-        ({ data, info } = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } })
+        ({ data, info } = await sharp(data, {
+          raw: { width: info.width, height: info.height, channels: 1 },
+        })
           .rotate(-angle, { background: '#ffffff' })
           .greyscale()
           .raw()
@@ -85,7 +107,11 @@ export async function prepareImage(bytes: Uint8Array, type: string, page: number
     return { image: pgm(data, info.width, info.height), dpi: dpi * scale };
   } catch (error) {
     if (error instanceof OcrError) throw error;
-    throw new OcrError('OcrImageUnreadable', `the image could not be decoded (${error instanceof Error ? error.message : String(error)})`, error);
+    throw new OcrError(
+      'OcrImageUnreadable',
+      `the image could not be decoded (${error instanceof Error ? error.message : String(error)})`,
+      error,
+    );
   }
 }
 
@@ -93,7 +119,9 @@ export async function prepareImage(bytes: Uint8Array, type: string, page: number
 async function measureSkew(grey: Uint8Array, width: number, height: number): Promise<number> {
   const factor = Math.min(1, 1000 / width);
   const small = await sharp(grey, { raw: { width, height, channels: 1 } })
-    .resize(Math.max(1, Math.round(width * factor)), Math.max(1, Math.round(height * factor)), { fit: 'fill' })
+    .resize(Math.max(1, Math.round(width * factor)), Math.max(1, Math.round(height * factor)), {
+      fit: 'fill',
+    })
     .greyscale()
     .raw()
     .toBuffer({ resolveWithObject: true });
