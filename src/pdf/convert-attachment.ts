@@ -1,12 +1,7 @@
-import { parseMail } from '../pipeline/parse.js';
 import type { MailAttachment } from '../types.js';
-import { officeToPdf } from './convert-office.js';
-import { imageToPdf } from './convert-image.js';
 import { pdfToPdf } from './convert-pdf.js';
-import { textToPdf, zipToPdf } from './convert-text.js';
 import { PdfError } from './errors.js';
 import type { FontBytes } from './fonts.js';
-import { renderMailPdf } from './mail-pdf.js';
 import { DEFAULT_RASTER_LIMITS, type RasterLimits } from './raster.js';
 import { isImage, isOffice, type DetectedType } from './sniff.js';
 import type { ExternalTools } from './tools.js';
@@ -46,18 +41,22 @@ const OFFICE_EXTENSION: Partial<Record<DetectedType, string>> = {
  * Converts one attachment in this thread; throws a PdfError for anything that cannot be
  * shown. Callers use attachmentToPdf, which runs this in a worker with limits.
  */
+// Each converter is imported when its type comes up: a worker converts one attachment,
+// and loading mailparser, sharp and fontkit for a plain PDF doubled its start-up time.
 export async function convertKnownType(attachment: MailAttachment, type: DetectedType, settings: ConvertSettings): Promise<{ pdf: Uint8Array; pages: number }> {
   const bytes = attachment.content;
   if (type === 'pdf') return pdfToPdf(bytes, { qpdf: settings.tools.qpdf, maxPages: settings.maxPages, timeoutMs: settings.toolTimeoutMs });
-  if (isImage(type)) return imageToPdf(bytes, type, settings.raster);
-  if (type === 'text') return textToPdf(bytes, attachment.filename, settings.fonts, settings.maxTextChars);
-  if (type === 'zip') return zipToPdf(bytes, attachment.filename, settings.fonts);
+  if (isImage(type)) return (await import('./convert-image.js')).imageToPdf(bytes, type, settings.raster);
+  if (type === 'text') return (await import('./convert-text.js')).textToPdf(bytes, attachment.filename, settings.fonts, settings.maxTextChars);
+  if (type === 'zip') return (await import('./convert-text.js')).zipToPdf(bytes, attachment.filename, settings.fonts);
   if (type === 'rfc822') {
     // A forwarded mail is shown like a mail; its own attachments are listed, not expanded.
+    const [{ parseMail }, { renderMailPdf }] = await Promise.all([import('../pipeline/parse.js'), import('./mail-pdf.js')]);
     const pdf = await renderMailPdf(await parseMail(Buffer.from(bytes)), { fonts: settings.fonts, rasterLimits: settings.raster });
     return pdfToPdf(pdf, { qpdf: null, maxPages: settings.maxPages, timeoutMs: settings.toolTimeoutMs });
   }
   if (isOffice(type)) {
+    const { officeToPdf } = await import('./convert-office.js');
     const pdf = await officeToPdf(bytes, OFFICE_EXTENSION[type] ?? 'bin', settings.tools.soffice, settings.toolTimeoutMs);
     return pdfToPdf(pdf, { qpdf: settings.tools.qpdf, maxPages: settings.maxPages, timeoutMs: settings.toolTimeoutMs });
   }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
 import type { PDFDocument, PDFFont } from 'pdf-lib';
 
 /** The raw TTF bytes; read once by a caller that renders many documents and passed in. */
@@ -41,6 +40,9 @@ export async function loadFontBytes(): Promise<FontBytes> {
  * The case bundle asks for no bold either: parsing a second font was a tenth of its time.
  */
 export async function embedFonts(doc: PDFDocument, bytes: FontBytes, options: { mono?: boolean; bold?: boolean } = {}): Promise<Fonts> {
+  // Imported here, not at the top: fontkit takes longer to load than pdf-lib itself, and
+  // a worker that only copies PDF pages or places a scan never needs it.
+  const { default: fontkit } = await import('@pdf-lib/fontkit');
   doc.registerFontkit(fontkit);
   const regular = await doc.embedFont(bytes.regular, { subset: true });
   const bold = options.bold === false ? regular : await doc.embedFont(bytes.bold, { subset: true });

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { PdfError } from './errors.js';
 import { imageSize } from './image-info.js';
 
@@ -20,7 +19,13 @@ export interface RasterPage {
   height: number;
 }
 
+/** sharp (libvips) is loaded on first use; only images need it. */
+async function loadSharp(): Promise<typeof import('sharp').default> {
+  return (await import('sharp')).default;
+}
+
 async function pageToJpeg(bytes: Uint8Array, page: number, limits: RasterLimits): Promise<RasterPage> {
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', page, pages: 1 })
       .rotate()
@@ -45,6 +50,7 @@ export async function rasterPages(bytes: Uint8Array, type: string, limits: Raste
     throw new PdfError('ImageTooLarge', `the image is ${declared.width} × ${declared.height} pixels, above the limit of ${limits.maxPixels} pixels`);
   }
   let pages = 1;
+  const sharp = await loadSharp();
   try {
     const meta = await sharp(bytes, { limitInputPixels: limits.maxPixels }).metadata();
     if (meta.width && meta.height && meta.width * meta.height > limits.maxPixels) {
