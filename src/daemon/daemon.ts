@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import { describeError } from '../errors.js';
 import type { Journal } from '../journal/journal.js';
 import type { OutboxRunner } from './outbox.js';
-import type { MailSource } from './ports.js';
+import type { MailSource, SourceItem } from './ports.js';
+
+/** Mails taken in and decided per commit. */
+const CHUNK = 25;
 import type { MailProcessor, ProcessOutcome } from './processor.js';
 
 export interface DaemonOptions {
@@ -48,7 +51,7 @@ export class Daemon {
     await this.outbox.runDue();
   }
 
-  /** One pass over the inbox. */
+  /** One pass over the inbox, in chunks that share one commit (group commit). */
   async pass(): Promise<PassSummary> {
     const summary: PassSummary = {
       seen: 0,
@@ -56,23 +59,48 @@ export class Daemon {
       actionsDone: 0,
     };
     const items = await this.source.list();
-    for (const item of items) {
-      if (this.stopping) break;
-      summary.seen += 1;
+    for (let start = 0; start < items.length && !this.stopping; start += CHUNK) {
+      const chunk = items.slice(start, start + CHUNK);
+      const touched = await this.intakeChunk(chunk, summary);
+      // The moves of a chunk share a commit too; a forward commits at once (see OutboxRunner).
+      this.journal.beginBatch();
       try {
-        const { outcome, message } = await this.processor.intake(item, this.source);
-        summary.outcomes[outcome] += 1;
-        if (outcome !== 'known') await this.outbox.runFor(message.id);
-      } catch (error) {
-        // The ledger or the store failed: the mail stays in the inbox and is tried next pass.
-        this.log.error(
-          { event: 'intake-failed', uid: item.locator.uid, err: describeError(error) },
-          'cannot take in a mail; it stays in the inbox',
-        );
+        for (const messageId of touched) summary.actionsDone += await this.outbox.runFor(messageId);
+      } finally {
+        this.journal.commitBatch();
       }
     }
     summary.actionsDone += await this.outbox.runDue();
     return summary;
+  }
+
+  /** Takes in and decides a chunk of mails in one transaction, then does what waited for its commit. */
+  private async intakeChunk(chunk: SourceItem[], summary: PassSummary): Promise<number[]> {
+    const touched: number[] = [];
+    this.journal.beginBatch();
+    this.processor.startBatch();
+    try {
+      for (const item of chunk) {
+        if (this.stopping) break;
+        summary.seen += 1;
+        const { outcome, message } = await this.processor.intake(item, this.source);
+        summary.outcomes[outcome] += 1;
+        if (outcome !== 'known') touched.push(message.id);
+      }
+      this.journal.commitBatch();
+    } catch (error) {
+      // The ledger or the store failed: nothing of the chunk is committed or acted on;
+      // its mails stay in the inbox and are tried again next pass.
+      this.journal.rollbackBatch();
+      this.processor.abandonBatch();
+      this.log.error(
+        { event: 'intake-failed', mails: chunk.length, err: describeError(error) },
+        'cannot take in mail; it stays in the inbox',
+      );
+      return [];
+    }
+    await this.processor.finishBatch();
+    return touched;
   }
 
   /** Runs until stop(); each pass's summary goes to onPass. */

@@ -94,6 +94,8 @@ export class OutboxRunner {
       await handler(action, message);
       failpoint(action.kind === 'move' ? 'after-move' : 'after-forward');
       this.journal.completeAction(action.id, this.now().toISOString());
+      // A forward cannot be taken back: its "done" is committed at once, even inside a batch.
+      if (action.kind !== 'move') this.journal.checkpoint();
       this.log.debug(
         {
           event: 'action-done',

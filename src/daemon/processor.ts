@@ -8,7 +8,10 @@ import { classify, type ClassifyContext, type ModelLike } from '../pipeline/clas
 import { decide, quarantineDecision } from '../pipeline/decide.js';
 import { extractMail } from '../pipeline/extract.js';
 import { parseMail, type ParseLimits } from '../pipeline/parse.js';
-import { decideWithAttachmentText, type AttachmentTextSource } from '../pdf/ocr/decide-with-scans.js';
+import {
+  decideWithAttachmentText,
+  type AttachmentTextSource,
+} from '../pdf/ocr/decide-with-scans.js';
 import { moveKey, planCommit } from '../pipeline/plan.js';
 import type { CompiledRouting } from '../pipeline/routing.js';
 import type { ExtractedMail, ParsedMail } from '../types.js';
@@ -42,6 +45,8 @@ export type ProcessOutcome = 'known' | 'duplicate' | 'decided' | 'quarantined';
  */
 export class MailProcessor {
   private readonly now: () => Date;
+  /** Inside a batch, what must wait for the commit (claims, failpoints); null outside one. */
+  private deferred: (() => void | Promise<void>)[] | null = null;
 
   constructor(private readonly deps: ProcessorDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -72,8 +77,10 @@ export class MailProcessor {
       },
       original,
     );
-    failpoint('after-intake');
-    await source.claim?.(item);
+    await this.afterCommit(async () => {
+      failpoint('after-intake');
+      await source.claim?.(item);
+    });
     log.info(
       {
         event: 'mail-received',
@@ -88,6 +95,28 @@ export class MailProcessor {
       return { outcome: 'duplicate', message };
     }
     return { outcome: await this.decideStored(message, raw), message };
+  }
+
+  /** Starts collecting what must happen only after the batch's commit. */
+  startBatch(): void {
+    this.deferred = [];
+  }
+
+  /** Runs what waited for the commit, in order. Call after the journal's commitBatch. */
+  async finishBatch(): Promise<void> {
+    const waiting = this.deferred ?? [];
+    this.deferred = null;
+    for (const step of waiting) await step();
+  }
+
+  /** Drops what waited for a commit that did not happen. */
+  abandonBatch(): void {
+    this.deferred = null;
+  }
+
+  private async afterCommit(step: () => void | Promise<void>): Promise<void> {
+    if (this.deferred) this.deferred.push(step);
+    else await step();
   }
 
   /** The same bytes seen at another place: linked to the first, moved where it went, never acted on twice. */
@@ -132,10 +161,14 @@ export class MailProcessor {
       const evaluated = await decideWithAttachmentText(parsed, this.deps.attachmentText, (text) => {
         const ex = extractMail(parsed, options, text);
         const cl = classify(parsed, ex, this.context(routing, this.deps.model()));
-        return { extracted: ex, decision: decide(cl, ex.automatic, routing.config, cl.modelThreshold ?? null) };
+        return {
+          extracted: ex,
+          decision: decide(cl, ex.automatic, routing.config, cl.modelThreshold ?? null),
+        };
       });
       extracted = evaluated.extracted;
-      for (const attachment of mail.attachments) blobs.put(attachment.content, 'bin', { durable: false });
+      for (const attachment of mail.attachments)
+        blobs.put(attachment.content, 'bin', { durable: false });
       const decision = evaluated.decision;
       const commit = planCommit({
         messageId: message.id,
@@ -148,8 +181,9 @@ export class MailProcessor {
         error: null,
       });
       journal.commitDecision(commit);
-      failpoint('after-decision');
-      if (commit.caseNumber && commit.documents.length > 0 && !this.deps.shadow()) this.deps.onFiled?.(commit.caseNumber);
+      await this.afterCommit(() => failpoint('after-decision'));
+      if (commit.caseNumber && commit.documents.length > 0 && !this.deps.shadow())
+        this.deps.onFiled?.(commit.caseNumber);
       log.info(
         {
           event: 'mail-decided',

@@ -124,6 +124,16 @@ export interface Journal {
   lastUidValidity(account: string, mailbox: string): number | null;
   saveUidValidity(account: string, mailbox: string, uidValidity: number, at: string): void;
 
+  /**
+   * Group commit: everything between begin and commit is one transaction (one fsync). The
+   * daemon wraps a chunk of mails in it and acts on them only after the commit.
+   */
+  beginBatch(): void;
+  commitBatch(): void;
+  rollbackBatch(): void;
+  /** Inside a batch: commit what is there and go on in a new transaction (after a forward). */
+  checkpoint(): void;
+
   stats(): JournalStats;
   close(): void;
 }

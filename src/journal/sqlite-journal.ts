@@ -280,8 +280,16 @@ export class SqliteJournal implements Journal {
       const action = this.one('SELECT message_id, kind, target FROM actions WHERE id = ?', id);
       if (!action) return;
       const messageId = Number(action.message_id);
-      this.insertEvent({ kind: 'action-done', messageId, at, detail: { action: action.kind, target: action.target } });
-      const open = this.one("SELECT COUNT(*) AS n FROM actions WHERE message_id = ? AND status != 'done'", messageId);
+      this.insertEvent({
+        kind: 'action-done',
+        messageId,
+        at,
+        detail: { action: action.kind, target: action.target },
+      });
+      const open = this.one(
+        "SELECT COUNT(*) AS n FROM actions WHERE message_id = ? AND status != 'done'",
+        messageId,
+      );
       if (Number(open?.n ?? 0) === 0) this.markDone(messageId, at);
     })();
   }
@@ -352,23 +360,49 @@ export class SqliteJournal implements Journal {
   attachToCase(messageId: number, caseNumber: string, at: string, actor: string): DocumentRecord[] {
     return this.db.transaction(() => {
       const documents = this.messageDocuments(messageId);
-      if (documents.length === 0) throw new JournalError(`mail ${messageId} has no documents to file`);
+      if (documents.length === 0)
+        throw new JournalError(`mail ${messageId} has no documents to file`);
       const elsewhere = documents.find((d) => d.caseNumber !== null && d.caseNumber !== caseNumber);
-      if (elsewhere) throw new JournalError(`mail ${messageId} is already filed on case ${elsewhere.caseNumber}`);
+      if (elsewhere)
+        throw new JournalError(
+          `mail ${messageId} is already filed on case ${elsewhere.caseNumber}`,
+        );
       if (documents.every((d) => d.caseNumber === caseNumber)) return documents;
       if (!this.getCase(caseNumber)) {
-        this.upsertCase({ number: caseNumber, area: documents[0]?.area ?? null, caseworker: null, source: 'attach' }, at);
+        this.upsertCase(
+          {
+            number: caseNumber,
+            area: documents[0]?.area ?? null,
+            caseworker: null,
+            source: 'attach',
+          },
+          at,
+        );
       }
       const next = Number(
-        (this.one('SELECT COALESCE(MAX(akt), 0) + 1 AS next FROM documents WHERE case_number = ?', caseNumber) as Row).next,
+        (
+          this.one(
+            'SELECT COALESCE(MAX(akt), 0) + 1 AS next FROM documents WHERE case_number = ?',
+            caseNumber,
+          ) as Row
+        ).next,
       );
       this.db
-        .prepare('UPDATE documents SET case_number = ?, akt = ? WHERE message_id = ? AND case_number IS NULL')
+        .prepare(
+          'UPDATE documents SET case_number = ?, akt = ? WHERE message_id = ? AND case_number IS NULL',
+        )
         .run(caseNumber, next, messageId);
       this.db
         .prepare('UPDATE messages SET case_number = ? WHERE id = ? AND case_number IS NULL')
         .run(caseNumber, messageId);
-      this.insertEvent({ kind: 'attached-to-case', actor, messageId, caseNumber, at, detail: { akt: next } });
+      this.insertEvent({
+        kind: 'attached-to-case',
+        actor,
+        messageId,
+        caseNumber,
+        at,
+        detail: { akt: next },
+      });
       return this.messageDocuments(messageId);
     })();
   }
@@ -646,6 +680,24 @@ export class SqliteJournal implements Journal {
          ON CONFLICT (account, mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, updated_at = excluded.updated_at`,
       )
       .run(account, mailbox, uidValidity, at);
+  }
+
+  beginBatch(): void {
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  commitBatch(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
+  rollbackBatch(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+
+  checkpoint(): void {
+    if (!this.db.inTransaction) return;
+    this.db.exec('COMMIT');
+    this.db.exec('BEGIN IMMEDIATE');
   }
 
   stats(): JournalStats {
