@@ -111,8 +111,9 @@ export function registerJournalCommands(program: Command): void {
     .command('import <csv>')
     .description('import known cases from a CSV file: caseNumber,area,caseworker')
     .option('--config <file>', 'configuration file')
-    .action((file: string, options: { config?: string }) => {
-      const config = loadConfig(options.config);
+    .action((file: string, _options: unknown, command: Command) => {
+      // --config may be given to "case" or to "import": the parent takes it first.
+      const config = loadConfig(command.optsWithGlobals<{ config?: string }>().config);
       const rows = readCasesCsv(file, new Set(config.routing.areas.map((a) => a.id)));
       const { journal } = openJournal(config);
       try {
