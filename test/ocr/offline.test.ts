@@ -9,7 +9,7 @@ import { scannedLetterPng } from './scans.js';
 const GUARD_CHECK_URL =
   'https://cdn.jsdelivr.net/npm/@tesseract.js-data/dan/4.0.0_best_int/dan.traineddata.gz';
 
-describe('offline OCR', () => {
+describe('offline OCR', { timeout: 300_000 }, () => {
   it('runs with the network unreachable and fails if anything tries to download', async () => {
     const { dir, cleanup } = tempDir('postrobot-ocr-offline-');
     try {

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { configIn, tempDir, waitFor } from '../helpers.js';
 import { mailWithScan, scannedLetterPdf, scannedLetterPng } from './scans.js';
 
-describe('scanned attachments in the pipeline', () => {
+describe('scanned attachments in the pipeline', { timeout: 300_000 }, () => {
   let dir: string;
   let cleanup: () => void;
   let config: Config;

@@ -7,7 +7,7 @@ import { scannedLetterPdf, scannedLetterPng, textLetterPdf } from './scans.js';
 const config = { ...DEFAULT_OCR_CONFIG, workers: 1 };
 const budget = () => ({ deadline: Date.now() + 120_000 });
 
-describe('reading scans', () => {
+describe('reading scans', { timeout: 300_000 }, () => {
   let reader: PageReader;
   beforeAll(() => {
     reader = new PageReader(config);
