@@ -12,6 +12,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { buildCaseBundle, loadFontBytes, renderMailPdf, type BundleDocument, type BundleInput } from '../src/pdf/index.js';
 import { imageToPdf } from '../src/pdf/convert-image.js';
+import { pdfToPdf } from '../src/pdf/convert-pdf.js';
 import { DEFAULT_RASTER_LIMITS } from '../src/pdf/raster.js';
 import { parseMail } from '../src/pipeline/parse.js';
 
@@ -54,7 +55,10 @@ async function scanPdf(pages: number): Promise<Uint8Array> {
   return (await imageToPdf(tiff, 'tiff', DEFAULT_RASTER_LIMITS)).pdf;
 }
 
-/** 200 documents: 80 mails (from the fixtures), 60 text PDFs of 8–14 pages, 60 scans of 1–3 pages. */
+/**
+ * 200 documents as the daemon stores them: 80 mails (from the fixtures), 100 text PDFs of
+ * 11–17 pages, 20 scans of 1–3 pages.
+ */
 export async function makeCase(dir: string): Promise<BundleInput> {
   const fonts = await loadFontBytes();
   const mails = fixtureMails();
@@ -69,7 +73,8 @@ export async function makeCase(dir: string): Promise<BundleInput> {
       bytes = await renderMailPdf(parsed, { fonts });
       kind = 'mail';
     } else if (index % 5 < 4 && index % 10 !== 3) {
-      bytes = await textPdf(11 + (index % 7), index);
+      // A PDF attachment is stored as its conversion made it (pages copied into a fresh file).
+      bytes = (await pdfToPdf(await textPdf(11 + (index % 7), index), { qpdf: null, maxPages: 5000, timeoutMs: 60_000 })).pdf;
     } else {
       bytes = await scanPdf(1 + (index % 3));
     }

@@ -1,4 +1,5 @@
 import { PDFDocument, PageSizes } from 'pdf-lib';
+import { DOCUMENT_SAVE } from './save-options.js';
 import { rasterPages, type RasterLimits } from './raster.js';
 
 const PAD = 24;
@@ -18,5 +19,5 @@ export async function imageToPdf(bytes: Uint8Array, type: string, limits: Raster
     const height = raster.height * scale;
     page.drawImage(image, { x: (size[0] - width) / 2, y: (size[1] - height) / 2, width, height });
   }
-  return { pdf: await doc.save(), pages: rasters.length };
+  return { pdf: await doc.save(DOCUMENT_SAVE), pages: rasters.length };
 }

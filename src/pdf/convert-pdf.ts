@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
+import { DOCUMENT_SAVE } from './save-options.js';
 import { decodeGuardTrips, guardPdfLibDecoding } from './decode-guard.js';
 import { PdfError } from './errors.js';
 import { run } from './tools.js';
@@ -66,5 +67,5 @@ export async function pdfToPdf(bytes: Uint8Array, options: PdfSourceOptions): Pr
   const out = await PDFDocument.create({ updateMetadata: false });
   const pages = await out.copyPages(source, source.getPageIndices());
   for (const page of pages) out.addPage(page);
-  return { pdf: await out.save(), pages: count };
+  return { pdf: await out.save(DOCUMENT_SAVE), pages: count };
 }

@@ -1,4 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
+import { DOCUMENT_SAVE } from './save-options.js';
 import { embedFonts, type FontBytes } from './fonts.js';
 import { PageWriter } from './page-writer.js';
 import { listZip } from './zip-index.js';
@@ -22,7 +23,7 @@ async function textDocument(title: string, body: (writer: PageWriter) => void, f
   writer.paragraph(title, { font: 'bold', size: 12, after: 8 });
   body(writer);
   writer.numberPages();
-  return { pdf: await doc.save(), pages: doc.getPageCount() };
+  return { pdf: await doc.save(DOCUMENT_SAVE), pages: doc.getPageCount() };
 }
 
 /** A text or CSV file in a monospaced font, so that columns stay lined up. */

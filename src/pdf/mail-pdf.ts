@@ -1,4 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
+import { DOCUMENT_SAVE } from './save-options.js';
 import type { MailAddress, MailAttachment, ParsedMail } from '../types.js';
 import { embedFonts, loadFontBytes, type FontBytes } from './fonts.js';
 import { htmlToBlocks } from './html-blocks.js';
@@ -106,5 +107,5 @@ export async function renderMailPdf(mail: ParsedMail, options: MailPdfOptions = 
   writer.space(4);
   await drawBody(writer, mail, options.maxBodyChars ?? 400_000, options.rasterLimits ?? DEFAULT_RASTER_LIMITS);
   writer.numberPages();
-  return doc.save();
+  return doc.save(DOCUMENT_SAVE);
 }

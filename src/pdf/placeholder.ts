@@ -1,4 +1,5 @@
 import { PDFDocument, rgb } from 'pdf-lib';
+import { DOCUMENT_SAVE } from './save-options.js';
 import { embedFonts, type FontBytes } from './fonts.js';
 import { PageWriter } from './page-writer.js';
 
@@ -29,5 +30,5 @@ export async function renderPlaceholderPdf(info: PlaceholderInfo, fontBytes: Fon
   writer.field('Årsag:', info.reason);
   writer.rule();
   writer.paragraph('postrobot', { size: 8, color: rgb(0.5, 0.5, 0.5) });
-  return doc.save();
+  return doc.save(DOCUMENT_SAVE);
 }
