@@ -45,10 +45,12 @@ export class Dovecot {
   readonly dir: string;
   readonly conf: string;
   imapPort = 0;
+  imapsPort = 0;
   lmtpPort = 0;
   private process: ChildProcess | null = null;
 
-  constructor() {
+  /** With `tls`, Dovecot offers imaps and STARTTLS with a self-signed certificate. */
+  constructor(private readonly options: { tls?: boolean } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'postrobot-dovecot-'));
     // Dovecot's auth process runs as "dovecot" and needs to pass through the folder.
     chmodSync(this.dir, 0o755);
@@ -63,6 +65,11 @@ export class Dovecot {
     const d = this.dir;
     for (const sub of ['run', 'state', 'mail']) mkdirSync(join(d, sub), { recursive: true });
     chmodSync(join(d, 'mail'), 0o777);
+    let ssl = 'ssl = no';
+    if (this.options.tls) {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-keyout', join(d, 'key.pem'), '-out', join(d, 'cert.pem')], { stdio: 'ignore' });
+      ssl = `ssl = yes\nssl_cert = <${d}/cert.pem\nssl_key = <${d}/key.pem`;
+    }
     writeFileSync(join(d, 'users'), `${USER}:{PLAIN}${PASSWORD}::::::\n`);
     writeFileSync(
       this.conf,
@@ -72,7 +79,7 @@ state_dir = ${d}/state
 log_path = ${d}/dovecot.log
 protocols = imap lmtp
 listen = 127.0.0.1
-ssl = no
+${ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 passdb {
@@ -90,7 +97,8 @@ service imap-login {
     port = ${this.imapPort}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = ${this.imapsPort}
   }
 }
 service lmtp {
@@ -107,6 +115,7 @@ service lmtp {
     if (!this.imapPort) {
       this.imapPort = await freePort();
       this.lmtpPort = await freePort();
+      if (this.options.tls) this.imapsPort = await freePort();
       this.writeConfig();
     }
     this.process = spawn('dovecot', ['-F', '-c', this.conf], { stdio: 'ignore' });
@@ -143,6 +152,7 @@ service lmtp {
       host: '127.0.0.1',
       port: this.lmtpPort,
       lmtp: true,
+      ignoreTLS: true,
       pool: false,
       logger: false,
     } as never);

@@ -229,6 +229,18 @@ describe('routing a real Dovecot inbox over IMAP', () => {
     );
   });
 
+  it('routes mail whose UIDs are above 2^31', async () => {
+    dovecot.doveadm('mailbox', 'update', '-u', 'robot', '--min-next-uid', String(2 ** 31 + 5), 'INBOX');
+    await dovecot.deliver([sickPayComplaint]);
+    const rt = start();
+    await rt.daemon.pass();
+    await drain(rt);
+    const [message] = rt.journal.listMessages({});
+    expect(Number(message!.locator.uid)).toBeGreaterThan(2 ** 31);
+    expect(message!.status).toBe('done');
+    expect(dovecot.count('Beskæftigelse')).toBe(1);
+  });
+
   it('refuses plain imap:// to a host that is not loopback', () => {
     expect(() =>
       imapConfig(dir, { ...dovecot, imapUrl: 'imap://robot@mail.example.dk:143' } as Dovecot, null),
