@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail as MailparserMail } from 'mailparser';
 import { MailRejectedError } from '../errors.js';
 import type { MailAddress, MailAttachment, ParsedMail } from '../types.js';
@@ -80,6 +81,41 @@ function toAttachments(mail: MailparserMail): MailAttachment[] {
   }));
 }
 
+/**
+ * A single-part 8-bit text mail without a declared charset is, in Danish mail, almost
+ * always Windows-1252/Latin-1 from an old client; read as UTF-8 its æøå become U+FFFD.
+ * Only then is the body decoded again as Windows-1252.
+ */
+function repairUndeclaredCharset(
+  raw: Buffer,
+  headers: Record<string, string>,
+  text: string,
+): string {
+  if (!text.includes('\uFFFD')) return text;
+  const contentType = (headers['content-type'] ?? 'text/plain').toLowerCase();
+  if (!contentType.startsWith('text/plain') || contentType.includes('charset=')) return text;
+  const encoding = (headers['content-transfer-encoding'] ?? '8bit').toLowerCase();
+  if (encoding !== '8bit' && encoding !== '7bit' && encoding !== 'binary') return text;
+  const split =
+    raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') + 4 : raw.indexOf('\n\n') + 2;
+  if (split < 2) return text;
+  return new TextDecoder('windows-1252').decode(raw.subarray(split)).replace(/\r\n/g, '\n');
+}
+
+/** The plain text of a mail: its text part, or its HTML turned into text (no links, no images). */
+function bodyText(raw: Buffer, headers: Record<string, string>, mail: MailparserMail): string {
+  const text = mail.text ?? '';
+  if (text.trim() !== '' || typeof mail.html !== 'string')
+    return repairUndeclaredCharset(raw, headers, text);
+  return convert(mail.html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+    ],
+  });
+}
+
 /** Parses raw bytes into a ParsedMail; refuses what is too large, too many parts, or not a mail. */
 export async function parseMail(
   raw: Buffer,
@@ -130,7 +166,7 @@ export async function parseMail(
     date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date.toISOString() : null,
     inReplyTo: mail.inReplyTo ?? null,
     references,
-    text: mail.text ?? '',
+    text: bodyText(raw, headers, mail),
     html: typeof mail.html === 'string' ? mail.html : null,
     attachments: toAttachments(mail),
     headers,
