@@ -10,7 +10,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
-import { buildCaseBundle, loadFontBytes, renderMailPdf, type BundleDocument, type BundleInput } from '../src/pdf/index.js';
+import {
+  buildCaseBundle,
+  loadFontBytes,
+  renderMailPdf,
+  type BundleDocument,
+  type BundleInput,
+} from '../src/pdf/index.js';
 import { imageToPdf } from '../src/pdf/convert-image.js';
 import { pdfToPdf } from '../src/pdf/convert-pdf.js';
 import { DEFAULT_RASTER_LIMITS } from '../src/pdf/raster.js';
@@ -39,7 +45,10 @@ async function textPdf(pages: number, seed: number): Promise<Uint8Array> {
   for (let page = 0; page < pages; page += 1) {
     const p = doc.addPage([595, 842]);
     for (let line = 0; line < 45; line += 1) {
-      p.drawText(`Dokument ${seed} side ${page + 1} linje ${line + 1}: kommunen har truffet afgørelse efter serviceloven.`, { x: 50, y: 790 - line * 16, size: 9, font });
+      p.drawText(
+        `Dokument ${seed} side ${page + 1} linje ${line + 1}: kommunen har truffet afgørelse efter serviceloven.`,
+        { x: 50, y: 790 - line * 16, size: 9, font },
+      );
     }
   }
   return doc.save();
@@ -50,8 +59,13 @@ async function scanPdf(pages: number): Promise<Uint8Array> {
   const width = 1240;
   const height = 1754;
   const raw = Buffer.alloc(width * height * pages);
-  for (let index = 0; index < raw.length; index += 1) raw[index] = 200 + ((index * 2654435761) >>> 27);
-  const tiff = await sharp(raw, { raw: { width, height: height * pages, channels: 1, pageHeight: height } }).tiff({ compression: 'lzw' }).toBuffer();
+  for (let index = 0; index < raw.length; index += 1)
+    raw[index] = 200 + ((index * 2654435761) >>> 27);
+  const tiff = await sharp(raw, {
+    raw: { width, height: height * pages, channels: 1, pageHeight: height },
+  })
+    .tiff({ compression: 'lzw' })
+    .toBuffer();
   return (await imageToPdf(tiff, 'tiff', DEFAULT_RASTER_LIMITS)).pdf;
 }
 
@@ -74,14 +88,33 @@ export async function makeCase(dir: string): Promise<BundleInput> {
       kind = 'mail';
     } else if (index % 5 < 4 && index % 10 !== 3) {
       // A PDF attachment is stored as its conversion made it (pages copied into a fresh file).
-      bytes = (await pdfToPdf(await textPdf(11 + (index % 7), index), { qpdf: null, maxPages: 5000, timeoutMs: 60_000 })).pdf;
+      bytes = (
+        await pdfToPdf(await textPdf(11 + (index % 7), index), {
+          qpdf: null,
+          maxPages: 5000,
+          timeoutMs: 60_000,
+        })
+      ).pdf;
     } else {
       bytes = await scanPdf(1 + (index % 3));
     }
     writeFileSync(file, bytes);
-    documents.push({ akt, title: `Dokument ${akt}`, sender: 'Kommunen', date: '2024-03-01', kind, pdfFile: file });
+    documents.push({
+      akt,
+      title: `Dokument ${akt}`,
+      sender: 'Kommunen',
+      date: '2024-03-01',
+      kind,
+      pdfFile: file,
+    });
   }
-  return { caseNumber: '24-123456', areaName: 'Børn og unge', caseworker: 'Bench', builtAt: new Date(), documents };
+  return {
+    caseNumber: '24-123456',
+    areaName: 'Børn og unge',
+    caseworker: 'Bench',
+    builtAt: new Date(),
+    documents,
+  };
 }
 
 interface ChildReport {
@@ -95,10 +128,15 @@ interface ChildReport {
 function bundleInChild(inputFile: string, outFile: string): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     // The same young-generation size as buildCaseBundleInWorker gives its worker.
-    const child = fork(fileURLToPath(import.meta.url), [], { execArgv: [...process.execArgv, '--max-semi-space-size=16'], env: { ...process.env, [CHILD_FLAG]: JSON.stringify({ inputFile, outFile }) } });
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      execArgv: [...process.execArgv, '--max-semi-space-size=16'],
+      env: { ...process.env, [CHILD_FLAG]: JSON.stringify({ inputFile, outFile }) },
+    });
     child.once('message', (report) => resolve(report as ChildReport));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`bundle child exited ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? undefined : reject(new Error(`bundle child exited ${code}`)),
+    );
   });
 }
 
@@ -110,17 +148,40 @@ async function childMain(job: { inputFile: string; outFile: string }): Promise<v
   const result = await buildCaseBundle(input, job.outFile);
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  const report: ChildReport = { ms, cpuMs: (used.user + used.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, pages: result.pages, bytes: result.bytes };
+  const report: ChildReport = {
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    pages: result.pages,
+    bytes: result.bytes,
+  };
   process.send?.(report, () => process.exit(0));
 }
 
-function runQpdf(files: string[], outFile: string): { ms: number; cpuMs: number | null; maxRssMb: number | null } {
+function runQpdf(
+  files: string[],
+  outFile: string,
+): { ms: number; cpuMs: number | null; maxRssMb: number | null } {
   const started = performance.now();
   let maxRssMb: number | null = null;
   let cpuMs: number | null = null;
   if (existsSync('/usr/bin/time')) {
     // GNU time writes its figures to stderr after qpdf's own output.
-    const out = execFileSync('sh', ['-c', '/usr/bin/time -f "maxrss=%M cpu=%U+%S" "$@" 2>&1 1>/dev/null', 'sh', 'qpdf', '--empty', '--pages', ...files, '--', outFile], { encoding: 'utf8' });
+    const out = execFileSync(
+      'sh',
+      [
+        '-c',
+        '/usr/bin/time -f "maxrss=%M cpu=%U+%S" "$@" 2>&1 1>/dev/null',
+        'sh',
+        'qpdf',
+        '--empty',
+        '--pages',
+        ...files,
+        '--',
+        outFile,
+      ],
+      { encoding: 'utf8' },
+    );
     const rss = /maxrss=(\d+)/.exec(out);
     const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(out);
     if (rss) maxRssMb = Number(rss[1]) / 1024;
@@ -138,14 +199,19 @@ async function mailFigures(): Promise<void> {
     return;
   }
   const fonts = await loadFontBytes();
-  const parsed = await Promise.all(mails.map(async (file) => parseMail(readFileSync(file)).catch(() => null)));
+  const parsed = await Promise.all(
+    mails.map(async (file) => parseMail(readFileSync(file)).catch(() => null)),
+  );
   const usable = parsed.filter((mail) => mail !== null);
   await renderMailPdf(usable[0]!, { fonts }); // warm-up: first use loads fontkit's tables
   const started = performance.now();
   let pages = 0;
-  for (const mail of usable) pages += (await PDFDocument.load(await renderMailPdf(mail, { fonts }))).getPageCount();
+  for (const mail of usable)
+    pages += (await PDFDocument.load(await renderMailPdf(mail, { fonts }))).getPageCount();
   const ms = performance.now() - started;
-  process.stdout.write(`mail → PDF: ${usable.length} fixture mails, ${pages} pages, ${(ms / usable.length).toFixed(1)} ms per mail (incl. re-reading each PDF to count pages)\n`);
+  process.stdout.write(
+    `mail → PDF: ${usable.length} fixture mails, ${pages} pages, ${(ms / usable.length).toFixed(1)} ms per mail (incl. re-reading each PDF to count pages)\n`,
+  );
 }
 
 export async function run(): Promise<void> {
@@ -157,7 +223,11 @@ export async function run(): Promise<void> {
     const files = input.documents.map((document) => document.pdfFile);
     const ours = await bundleInChild(inputFile, join(dir, 'bundle.pdf'));
     const peer = runQpdf(files, join(dir, 'qpdf.pdf'));
-    const check = execFileSync('sh', ['-c', `qpdf --check "${join(dir, 'bundle.pdf')}" >/dev/null 2>&1; echo $?`], { encoding: 'utf8' }).trim();
+    const check = execFileSync(
+      'sh',
+      ['-c', `qpdf --check "${join(dir, 'bundle.pdf')}" >/dev/null 2>&1; echo $?`],
+      { encoding: 'utf8' },
+    ).trim();
     process.stdout.write(
       [
         `bundle: ${input.documents.length} documents, ${ours.pages} pages (cover + TOC included), ${(ours.bytes / 1024 / 1024).toFixed(1)} MB, qpdf --check exit ${check}`,

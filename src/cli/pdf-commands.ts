@@ -13,16 +13,23 @@ function findMail(journal: Journal, value: string): number {
     const found = journal.getMessage(Number(value));
     if (found) return found.id;
   }
-  const byHeader = journal.findByMessageIdHeader([value.startsWith('<') ? value : `<${value}>`, value]);
+  const byHeader = journal.findByMessageIdHeader([
+    value.startsWith('<') ? value : `<${value}>`,
+    value,
+  ]);
   if (byHeader[0]) return byHeader[0].id;
-  throw new UsageError(`no mail "${value}" in the journal; give its id from "postrobot case" or its Message-ID`);
+  throw new UsageError(
+    `no mail "${value}" in the journal; give its id from "postrobot case" or its Message-ID`,
+  );
 }
 
 /** `postrobot bundle CASE [--out FILE]` and `postrobot case attach CASE MAILID`. */
 export function registerPdfCommands(program: Command): void {
   program
     .command('bundle')
-    .description('build or rebuild the combined PDF of a case (cover, contents, every document, bookmarks)')
+    .description(
+      'build or rebuild the combined PDF of a case (cover, contents, every document, bookmarks)',
+    )
     .argument('<case>', 'case number, e.g. 24-123456')
     .option('--out <file>', 'where to write the PDF (default: <data dir>/bundles/<case>.pdf)')
     .option('--config <file>', 'configuration file')
@@ -32,7 +39,8 @@ export function registerPdfCommands(program: Command): void {
       const config = loadConfig(options.config);
       const { journal, blobs } = openJournal(config);
       try {
-        if (!journal.getCase(caseNumber)) throw new UsageError(`no case ${caseNumber} in the journal`);
+        if (!journal.getCase(caseNumber))
+          throw new UsageError(`no case ${caseNumber} in the journal`);
         const result = await rebuildCaseBundle(
           { journal, blobs, bundleDir: join(config.dataDir, 'bundles') },
           caseNumber,
@@ -48,10 +56,13 @@ export function registerPdfCommands(program: Command): void {
       }
     });
 
-  const caseCommand = program.commands.find((command) => command.name() === 'case') ?? program.command('case');
+  const caseCommand =
+    program.commands.find((command) => command.name() === 'case') ?? program.command('case');
   caseCommand
     .command('attach <case> <mail>')
-    .description('file a mail that waits as new post on a case, as its next akt (nothing is renumbered)')
+    .description(
+      'file a mail that waits as new post on a case, as its next akt (nothing is renumbered)',
+    )
     .option('--config <file>', 'configuration file')
     .option('--by <person>', 'who files it, for the audit trail', 'cli')
     .action(async (value: string, mail: string, options: { config?: string; by: string }) => {
@@ -60,12 +71,28 @@ export function registerPdfCommands(program: Command): void {
       const { journal, blobs } = openJournal(config);
       try {
         const messageId = findMail(journal, mail);
-        const elsewhere = journal.messageDocuments(messageId).find((d) => d.caseNumber !== null && d.caseNumber !== caseNumber);
-        if (elsewhere) throw new UsageError(`mail ${messageId} is already filed on case ${elsewhere.caseNumber}; nothing was changed`);
-        const documents = journal.attachToCase(messageId, caseNumber, new Date().toISOString(), options.by);
+        const elsewhere = journal
+          .messageDocuments(messageId)
+          .find((d) => d.caseNumber !== null && d.caseNumber !== caseNumber);
+        if (elsewhere)
+          throw new UsageError(
+            `mail ${messageId} is already filed on case ${elsewhere.caseNumber}; nothing was changed`,
+          );
+        const documents = journal.attachToCase(
+          messageId,
+          caseNumber,
+          new Date().toISOString(),
+          options.by,
+        );
         const first = documents[0];
-        process.stdout.write(`filed on ${caseNumber} as akt ${first?.akt ?? '?'} (${documents.length} documents)\n`);
-        await rebuildCaseBundle({ journal, blobs, bundleDir: join(config.dataDir, 'bundles') }, caseNumber, { inWorker: false });
+        process.stdout.write(
+          `filed on ${caseNumber} as akt ${first?.akt ?? '?'} (${documents.length} documents)\n`,
+        );
+        await rebuildCaseBundle(
+          { journal, blobs, bundleDir: join(config.dataDir, 'bundles') },
+          caseNumber,
+          { inWorker: false },
+        );
       } finally {
         journal.close();
       }

@@ -1,6 +1,11 @@
 import type { MailAttachment } from '../types.js';
 import type { AttachmentJob, AttachmentJobResult } from './attachment-worker.js';
-import { DEFAULT_CONVERT_LIMITS, convertKnownType, type AttachmentPdf, type ConvertSettings } from './convert-attachment.js';
+import {
+  DEFAULT_CONVERT_LIMITS,
+  convertKnownType,
+  type AttachmentPdf,
+  type ConvertSettings,
+} from './convert-attachment.js';
 import { PdfError, pdfErrorCode, type PdfErrorCode } from './errors.js';
 import { loadFontBytes, type FontBytes } from './fonts.js';
 import { renderPlaceholderPdf } from './placeholder.js';
@@ -41,12 +46,20 @@ const REASONS: Record<string, string> = {
   UnsupportedType: 'filtypen kan ikke vises som sider',
 };
 
-async function runInWorker(job: AttachmentJob, timeoutMs: number, maxHeapMb: number): Promise<{ pdf: Uint8Array; pages: number }> {
+async function runInWorker(
+  job: AttachmentJob,
+  timeoutMs: number,
+  maxHeapMb: number,
+): Promise<{ pdf: Uint8Array; pages: number }> {
   const outcome = await runWorker<AttachmentJobResult>({
     module: 'attachment-worker',
     data: job,
     timeoutMs,
-    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 },
+    resourceLimits: {
+      maxOldGenerationSizeMb: maxHeapMb,
+      maxYoungGenerationSizeMb: 64,
+      stackSizeMb: 8,
+    },
   });
   if (outcome.ok) {
     const result = outcome.message;
@@ -56,11 +69,22 @@ async function runInWorker(job: AttachmentJob, timeoutMs: number, maxHeapMb: num
   const failure = outcome.failure;
   switch (failure.kind) {
     case 'timeout':
-      throw new PdfError('ConversionTimedOut', `the conversion did not finish within ${timeoutMs} ms`);
+      throw new PdfError(
+        'ConversionTimedOut',
+        `the conversion did not finish within ${timeoutMs} ms`,
+      );
     case 'out-of-memory':
-      throw new PdfError('ConversionOutOfMemory', `the conversion went past the memory limit of ${maxHeapMb} MB`, failure.error);
+      throw new PdfError(
+        'ConversionOutOfMemory',
+        `the conversion went past the memory limit of ${maxHeapMb} MB`,
+        failure.error,
+      );
     case 'error':
-      throw new PdfError('ConverterFailed', `the conversion worker failed (${failure.error.message})`, failure.error);
+      throw new PdfError(
+        'ConverterFailed',
+        `the conversion worker failed (${failure.error.message})`,
+        failure.error,
+      );
     default:
       throw new PdfError('ConverterFailed', `the conversion worker stopped (exit ${failure.code})`);
   }
@@ -71,7 +95,10 @@ async function runInWorker(job: AttachmentJob, timeoutMs: number, maxHeapMb: num
  * worker with a heap and a time limit, and whatever goes wrong becomes a placeholder page
  * with the reason, so that no attachment can stop the mail or the daemon.
  */
-export async function attachmentToPdf(attachment: MailAttachment, options: AttachmentPdfOptions = {}): Promise<AttachmentPdf> {
+export async function attachmentToPdf(
+  attachment: MailAttachment,
+  options: AttachmentPdfOptions = {},
+): Promise<AttachmentPdf> {
   const fonts = options.fonts ?? (await loadFontBytes());
   const detectedType: DetectedType = sniffType(attachment.content);
   const settings: ConvertSettings = {
@@ -94,7 +121,13 @@ export async function attachmentToPdf(attachment: MailAttachment, options: Attac
     const detail = error instanceof Error ? error.message : String(error);
     const reason = `${REASONS[code] ?? REASONS.ConverterFailed} (${code}: ${detail})`;
     const pdf = await renderPlaceholderPdf(
-      { filename: attachment.filename, detectedType, size: attachment.size, sha256: attachment.sha256, reason },
+      {
+        filename: attachment.filename,
+        detectedType,
+        size: attachment.size,
+        sha256: attachment.sha256,
+        reason,
+      },
       fonts,
     );
     return { pdf, pages: 1, placeholder: { reason, code }, detectedType };

@@ -12,13 +12,19 @@ export interface AttachmentJob {
 }
 
 export type AttachmentJobResult =
-  | { ok: true; pdf: Uint8Array; pages: number }
-  | { ok: false; code: string; message: string };
+  { ok: true; pdf: Uint8Array; pages: number } | { ok: false; code: string; message: string };
 
 async function main(): Promise<void> {
   const job = workerData as AttachmentJob;
   // Structured clone turns the Buffer into a plain Uint8Array; the converters need a Buffer.
-  const attachment = { ...job.attachment, content: Buffer.from(job.attachment.content.buffer, job.attachment.content.byteOffset, job.attachment.content.byteLength) };
+  const attachment = {
+    ...job.attachment,
+    content: Buffer.from(
+      job.attachment.content.buffer,
+      job.attachment.content.byteOffset,
+      job.attachment.content.byteLength,
+    ),
+  };
   let result: AttachmentJobResult;
   try {
     const { pdf, pages } = await convertKnownType(attachment, job.type, job.settings);

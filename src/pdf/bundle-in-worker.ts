@@ -15,18 +15,33 @@ export interface BundleWorkerOptions extends BundleOptions {
  * mail loop. A failure rejects with a PdfError 'BundleFailed'; the old bundle, if any,
  * stays in place because the new one is only ever renamed over it when complete.
  */
-export async function buildCaseBundleInWorker(input: BundleInput, outFile: string, options: BundleWorkerOptions = {}): Promise<BundleResult> {
+export async function buildCaseBundleInWorker(
+  input: BundleInput,
+  outFile: string,
+  options: BundleWorkerOptions = {},
+): Promise<BundleResult> {
   const { timeoutMs = 600_000, maxHeapMb = 1024, ...bundleOptions } = options;
   const job: BundleJob = { input, outFile, options: bundleOptions };
   // A larger young generation: merging allocates many short-lived objects, and the default
   // one spent half a second in scavenges on a 1,000-page case.
-  const outcome = await runWorker<BundleJobResult>({ module: 'bundle-worker', data: job, timeoutMs, resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 48 } });
+  const outcome = await runWorker<BundleJobResult>({
+    module: 'bundle-worker',
+    data: job,
+    timeoutMs,
+    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 48 },
+  });
   if (outcome.ok) {
     if (outcome.message.ok) return outcome.message.result;
     throw new PdfError('BundleFailed', outcome.message.message);
   }
   const failure = outcome.failure;
-  if (failure.kind === 'timeout') throw new PdfError('BundleFailed', `the bundle was not built within ${timeoutMs} ms`);
-  if (failure.kind === 'exit') throw new PdfError('BundleFailed', `the bundle worker stopped (exit ${failure.code})`);
-  throw new PdfError('BundleFailed', `the bundle worker failed (${failure.error.message})`, failure.error);
+  if (failure.kind === 'timeout')
+    throw new PdfError('BundleFailed', `the bundle was not built within ${timeoutMs} ms`);
+  if (failure.kind === 'exit')
+    throw new PdfError('BundleFailed', `the bundle worker stopped (exit ${failure.code})`);
+  throw new PdfError(
+    'BundleFailed',
+    `the bundle worker failed (${failure.error.message})`,
+    failure.error,
+  );
 }

@@ -77,9 +77,15 @@ export class BundleQueue {
       this.waiting.delete(caseNumber);
       try {
         const result = await rebuildCaseBundle(this.deps, caseNumber);
-        this.deps.log?.info({ event: 'bundle-built', caseNumber, pages: result.pages, documents: result.documents }, 'case PDF rebuilt');
+        this.deps.log?.info(
+          { event: 'bundle-built', caseNumber, pages: result.pages, documents: result.documents },
+          'case PDF rebuilt',
+        );
       } catch (error) {
-        this.deps.log?.error({ event: 'bundle-failed', caseNumber, err: error }, 'case PDF could not be rebuilt');
+        this.deps.log?.error(
+          { event: 'bundle-failed', caseNumber, err: error },
+          'case PDF could not be rebuilt',
+        );
       }
     }
   }

@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { PDFDocument, ParseSpeeds, type PDFPage } from 'pdf-lib';
 import { compareAkt, parentAkt } from './akt-order.js';
 import { writeFileAtomic } from './atomic-write.js';
-import type { BundleDocument, BundleEntry, BundleInput, BundleOptions, BundleResult } from './bundle-types.js';
+import type {
+  BundleDocument,
+  BundleEntry,
+  BundleInput,
+  BundleOptions,
+  BundleResult,
+} from './bundle-types.js';
 import { guardPdfLibDecoding } from './decode-guard.js';
 import { embedFonts, loadFontBytes, type FontBytes, type Fonts } from './fonts.js';
 import { drawCover, drawToc, formatDay, tocPageCount, type FrontMatter } from './front-matter.js';
@@ -11,14 +17,28 @@ import { A4, PageWriter } from './page-writer.js';
 import { FooterStamper } from './stamp.js';
 import { patchPdfLibStreamCopy } from './stream-copy-patch.js';
 
-export type { BundleDocument, BundleEntry, BundleInput, BundleOptions, BundleResult } from './bundle-types.js';
+export type {
+  BundleDocument,
+  BundleEntry,
+  BundleInput,
+  BundleOptions,
+  BundleResult,
+} from './bundle-types.js';
 
 /** Copies one document's pages to the end of the bundle; a PDF that cannot be read gets a notice page. */
-async function appendDocument(out: PDFDocument, document: BundleDocument, fonts: Fonts): Promise<{ pages: number; error: string | null }> {
+async function appendDocument(
+  out: PDFDocument,
+  document: BundleDocument,
+  fonts: Fonts,
+): Promise<{ pages: number; error: string | null }> {
   try {
     // Parsing yields to the event loop every 100 objects by default; the bundle runs in a
     // worker, where yielding only adds idle time (0.7 s on a 1,000-page case).
-    const source = await PDFDocument.load(await readFile(document.pdfFile), { updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fastest });
+    const source = await PDFDocument.load(await readFile(document.pdfFile), {
+      updateMetadata: false,
+      throwOnInvalidObject: false,
+      parseSpeed: ParseSpeeds.Fastest,
+    });
     const copied = await out.copyPages(source, source.getPageIndices());
     if (copied.length === 0) throw new Error('the PDF has no pages');
     for (const page of copied) out.addPage(page);
@@ -26,14 +46,24 @@ async function appendDocument(out: PDFDocument, document: BundleDocument, fonts:
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const writer = new PageWriter(out, fonts);
-    writer.paragraph(`Akt ${document.akt}: ${document.title}`, { font: 'bold', size: 14, after: 8 });
-    writer.paragraph('Dokumentets PDF kunne ikke læses, da den samlede sag blev dannet. Originalen er gemt uændret på sagen.', { after: 6 });
+    writer.paragraph(`Akt ${document.akt}: ${document.title}`, {
+      font: 'bold',
+      size: 14,
+      after: 8,
+    });
+    writer.paragraph(
+      'Dokumentets PDF kunne ikke læses, da den samlede sag blev dannet. Originalen er gemt uændret på sagen.',
+      { after: 6 },
+    );
     writer.field('Årsag:', reason);
     return { pages: 1, error: reason };
   }
 }
 
-function bookmarkTitle(entry: BundleEntry & { sender: string | null; date: string | null }, timeZone: string): string {
+function bookmarkTitle(
+  entry: BundleEntry & { sender: string | null; date: string | null },
+  timeZone: string,
+): string {
   const details = [entry.sender, formatDay(entry.date, timeZone)].filter(Boolean).join(', ');
   return `Akt ${entry.akt} – ${entry.title}${details ? ` (${details})` : ''}`;
 }
@@ -43,7 +73,11 @@ function outlineItems(entries: FrontMatter['entries'], timeZone: string): Outlin
   const top: OutlineItem[] = [];
   const byAkt = new Map<string, OutlineItem>();
   for (const entry of entries) {
-    const item: OutlineItem = { title: bookmarkTitle(entry, timeZone), pageIndex: entry.firstPage - 1, children: [] };
+    const item: OutlineItem = {
+      title: bookmarkTitle(entry, timeZone),
+      pageIndex: entry.firstPage - 1,
+      children: [],
+    };
     const parent = parentAkt(entry.akt);
     const holder = parent === null ? undefined : byAkt.get(parent);
     (holder ? holder.children : top).push(item);
@@ -58,7 +92,11 @@ function outlineItems(entries: FrontMatter['entries'], timeZone: string): Outlin
  * page ("Sag 24-123456 · Akt 3 · side 5 af 40"). Written atomically with mode 0600.
  * Documents are read one at a time, so memory grows with the bundle, not with the inputs.
  */
-export async function buildCaseBundle(input: BundleInput, outFile: string, options: BundleOptions & { fonts?: FontBytes } = {}): Promise<BundleResult> {
+export async function buildCaseBundle(
+  input: BundleInput,
+  outFile: string,
+  options: BundleOptions & { fonts?: FontBytes } = {},
+): Promise<BundleResult> {
   guardPdfLibDecoding();
   patchPdfLibStreamCopy();
   const timeZone = options.timeZone ?? 'Europe/Copenhagen';
@@ -79,7 +117,15 @@ export async function buildCaseBundle(input: BundleInput, outFile: string, optio
     const firstPage = out.getPageCount() + 1;
     const { pages, error } = await appendDocument(out, document, fonts);
     for (let index = 0; index < pages; index += 1) aktOfPage.push(document.akt);
-    entries.push({ akt: document.akt, title: document.title, sender: document.sender, date: document.date, firstPage, pages, error });
+    entries.push({
+      akt: document.akt,
+      title: document.title,
+      sender: document.sender,
+      date: document.date,
+      firstPage,
+      pages,
+      error,
+    });
   }
 
   const all: PDFPage[] = out.getPages();
@@ -89,7 +135,12 @@ export async function buildCaseBundle(input: BundleInput, outFile: string, optio
   drawToc(out, all.slice(1, frontPages), fonts, front);
   const stamper = new FooterStamper(out, fonts.regular);
   all.forEach((page, index) => {
-    const where = index === 0 ? 'Forside' : index < frontPages ? 'Indhold' : `Akt ${aktOfPage[index - frontPages]}`;
+    const where =
+      index === 0
+        ? 'Forside'
+        : index < frontPages
+          ? 'Indhold'
+          : `Akt ${aktOfPage[index - frontPages]}`;
     stamper.stamp(page, `Sag ${input.caseNumber} · ${where} · side ${index + 1} af ${totalPages}`);
   });
   writeOutline(out, outlineItems(entries, timeZone));
@@ -104,6 +155,12 @@ export async function buildCaseBundle(input: BundleInput, outFile: string, optio
     documents: documents.length,
     bytes: bytes.length,
     frontPages,
-    entries: entries.map(({ akt, title, firstPage, pages, error }) => ({ akt, title, firstPage, pages, error })),
+    entries: entries.map(({ akt, title, firstPage, pages, error }) => ({
+      akt,
+      title,
+      firstPage,
+      pages,
+      error,
+    })),
   };
 }

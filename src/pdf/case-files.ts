@@ -27,13 +27,17 @@ export interface CaseFilesDeps {
   textLayer?: (pdf: Uint8Array) => Promise<Uint8Array>;
 }
 
-export const aktLabel = (document: DocumentRecord): string => (document.sub > 0 ? `${document.akt}.${document.sub}` : `${document.akt}`);
+export const aktLabel = (document: DocumentRecord): string =>
+  document.sub > 0 ? `${document.akt}.${document.sub}` : `${document.akt}`;
 
 export function bundlePath(bundleDir: string, caseNumber: string): string {
   return join(bundleDir, `${caseNumber.replace(/[^0-9A-Za-z-]/g, '_')}.pdf`);
 }
 
-async function renderDocument(deps: CaseFilesDeps & { fonts: FontBytes; tools: ExternalTools }, document: DocumentRecord): Promise<{ pdf: Uint8Array; placeholder: { reason: string; code: string } | null }> {
+async function renderDocument(
+  deps: CaseFilesDeps & { fonts: FontBytes; tools: ExternalTools },
+  document: DocumentRecord,
+): Promise<{ pdf: Uint8Array; placeholder: { reason: string; code: string } | null }> {
   const { journal, blobs } = deps;
   if (document.kind === 'mail') {
     const message = journal.getMessage(document.messageId);
@@ -63,7 +67,11 @@ async function renderDocument(deps: CaseFilesDeps & { fonts: FontBytes; tools: E
  * placeholder is an audit event. Returns how many documents were rendered.
  */
 export async function ensureDocumentPdfs(deps: CaseFilesDeps, caseNumber: string): Promise<number> {
-  const full = { ...deps, fonts: deps.fonts ?? (await loadFontBytes()), tools: deps.tools ?? (await findTools()) };
+  const full = {
+    ...deps,
+    fonts: deps.fonts ?? (await loadFontBytes()),
+    tools: deps.tools ?? (await findTools()),
+  };
   let rendered = 0;
   for (const document of deps.journal.caseDocuments(caseNumber)) {
     if (document.pdfSha256 && deps.blobs.has(document.pdfSha256, 'pdf')) continue;
@@ -72,20 +80,45 @@ export async function ensureDocumentPdfs(deps: CaseFilesDeps, caseNumber: string
       outcome = await renderDocument(full, document);
     } catch (error) {
       const reason = `the document could not be rendered (${error instanceof Error ? error.message : String(error)})`;
-      const pdf = await renderPlaceholderPdf({ filename: document.filename ?? document.title, detectedType: document.contentType ?? 'ukendt', size: document.size, sha256: document.sha256, reason }, full.fonts);
+      const pdf = await renderPlaceholderPdf(
+        {
+          filename: document.filename ?? document.title,
+          detectedType: document.contentType ?? 'ukendt',
+          size: document.size,
+          sha256: document.sha256,
+          reason,
+        },
+        full.fonts,
+      );
       outcome = { pdf, placeholder: { reason, code: 'RenderFailed' } };
     }
     const pdfSha256 = deps.blobs.put(outcome.pdf, 'pdf');
-    deps.journal.setDocumentPdf(document.id, pdfSha256, outcome.placeholder ? `placeholder: ${outcome.placeholder.reason}` : null);
+    deps.journal.setDocumentPdf(
+      document.id,
+      pdfSha256,
+      outcome.placeholder ? `placeholder: ${outcome.placeholder.reason}` : null,
+    );
     if (outcome.placeholder) {
       deps.journal.addEvent({
         kind: 'document-placeholder',
         messageId: document.messageId,
         caseNumber,
         at: new Date().toISOString(),
-        detail: { akt: aktLabel(document), code: outcome.placeholder.code, sha256: document.sha256 },
+        detail: {
+          akt: aktLabel(document),
+          code: outcome.placeholder.code,
+          sha256: document.sha256,
+        },
       });
-      deps.log?.warn({ event: 'document-placeholder', caseNumber, akt: aktLabel(document), code: outcome.placeholder.code }, 'document shown as a placeholder');
+      deps.log?.warn(
+        {
+          event: 'document-placeholder',
+          caseNumber,
+          akt: aktLabel(document),
+          code: outcome.placeholder.code,
+        },
+        'document shown as a placeholder',
+      );
     }
     rendered += 1;
   }
@@ -93,7 +126,11 @@ export async function ensureDocumentPdfs(deps: CaseFilesDeps, caseNumber: string
 }
 
 /** The bundle's input from the journal: numbered documents that have a PDF, in akt order. */
-export function bundleInputFor(deps: CaseFilesDeps, caseNumber: string, builtAt: Date): BundleInput {
+export function bundleInputFor(
+  deps: CaseFilesDeps,
+  caseNumber: string,
+  builtAt: Date,
+): BundleInput {
   const found = deps.journal.getCase(caseNumber);
   const documents = deps.journal
     .caseDocuments(caseNumber)
@@ -106,19 +143,32 @@ export function bundleInputFor(deps: CaseFilesDeps, caseNumber: string, builtAt:
       kind: document.note?.startsWith('placeholder:') ? ('placeholder' as const) : document.kind,
       pdfFile: deps.blobs.pathOf(document.pdfSha256!, 'pdf'),
     }));
-  return { caseNumber, areaName: found?.area ?? null, caseworker: found?.caseworker ?? null, builtAt, documents };
+  return {
+    caseNumber,
+    areaName: found?.area ?? null,
+    caseworker: found?.caseworker ?? null,
+    builtAt,
+    documents,
+  };
 }
 
 /**
  * Renders what is missing and (re)builds the case PDF, by default in a worker thread so
  * that the caller's event loop (the mail loop) keeps running. Audited as 'bundle-built'.
  */
-export async function rebuildCaseBundle(deps: CaseFilesDeps, caseNumber: string, options: { outFile?: string; inWorker?: boolean } = {}): Promise<BundleResult> {
+export async function rebuildCaseBundle(
+  deps: CaseFilesDeps,
+  caseNumber: string,
+  options: { outFile?: string; inWorker?: boolean } = {},
+): Promise<BundleResult> {
   await ensureDocumentPdfs(deps, caseNumber);
   const input = bundleInputFor(deps, caseNumber, new Date());
   mkdirSync(deps.bundleDir, { recursive: true, mode: 0o700 });
   const outFile = options.outFile ?? bundlePath(deps.bundleDir, caseNumber);
-  const result = options.inWorker === false ? await buildCaseBundle(input, outFile, { fonts: deps.fonts }) : await buildCaseBundleInWorker(input, outFile);
+  const result =
+    options.inWorker === false
+      ? await buildCaseBundle(input, outFile, { fonts: deps.fonts })
+      : await buildCaseBundleInWorker(input, outFile);
   deps.journal.addEvent({
     kind: 'bundle-built',
     caseNumber,

@@ -5,7 +5,11 @@ import { rasterPages, type RasterLimits } from './raster.js';
 const PAD = 24;
 
 /** Each image page on its own A4 page, turned to landscape when the image is wider than high. */
-export async function imageToPdf(bytes: Uint8Array, type: string, limits: RasterLimits): Promise<{ pdf: Uint8Array; pages: number }> {
+export async function imageToPdf(
+  bytes: Uint8Array,
+  type: string,
+  limits: RasterLimits,
+): Promise<{ pdf: Uint8Array; pages: number }> {
   const rasters = await rasterPages(bytes, type, limits);
   const doc = await PDFDocument.create();
   doc.setProducer('postrobot');

@@ -9,8 +9,17 @@ import { run } from './tools.js';
  * Converts an Office document with LibreOffice headless, in a private profile folder so
  * that parallel conversions and a desktop session do not lock each other out.
  */
-export async function officeToPdf(bytes: Uint8Array, extension: string, soffice: string | null, timeoutMs: number): Promise<Uint8Array> {
-  if (!soffice) throw new PdfError('ConverterMissing', 'Office documents need LibreOffice, which is not installed');
+export async function officeToPdf(
+  bytes: Uint8Array,
+  extension: string,
+  soffice: string | null,
+  timeoutMs: number,
+): Promise<Uint8Array> {
+  if (!soffice)
+    throw new PdfError(
+      'ConverterMissing',
+      'Office documents need LibreOffice, which is not installed',
+    );
   const dir = await mkdtemp(join(tmpdir(), 'postrobot-office-'));
   try {
     const input = join(dir, `document.${extension}`);
@@ -18,13 +27,27 @@ export async function officeToPdf(bytes: Uint8Array, extension: string, soffice:
     const profile = pathToFileURL(join(dir, 'profile')).href;
     const result = await run(
       soffice,
-      [`-env:UserInstallation=${profile}`, '--headless', '--norestore', '--nologo', '--convert-to', 'pdf', '--outdir', join(dir, 'out'), input],
+      [
+        `-env:UserInstallation=${profile}`,
+        '--headless',
+        '--norestore',
+        '--nologo',
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        join(dir, 'out'),
+        input,
+      ],
       timeoutMs,
       { ...process.env, HOME: dir },
     );
     const produced = await readdir(join(dir, 'out')).catch(() => [] as string[]);
     const pdf = produced.find((name) => name.endsWith('.pdf'));
-    if (result.code !== 0 || !pdf) throw new PdfError('ConverterFailed', `LibreOffice could not convert the document (exit ${result.code})`);
+    if (result.code !== 0 || !pdf)
+      throw new PdfError(
+        'ConverterFailed',
+        `LibreOffice could not convert the document (exit ${result.code})`,
+      );
     return await readFile(join(dir, 'out', pdf));
   } catch (error) {
     if (error instanceof PdfError) throw error;

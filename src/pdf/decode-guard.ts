@@ -13,7 +13,9 @@ export const MAX_DECODED_STREAM_BYTES = 64 * 1024 * 1024;
 
 function decodeStreamPrototype(): DecodeStreamPrototype {
   const require = createRequire(import.meta.url);
-  const module = require('pdf-lib/cjs/core/streams/DecodeStream.js') as { default: { prototype: DecodeStreamPrototype } };
+  const module = require('pdf-lib/cjs/core/streams/DecodeStream.js') as {
+    default: { prototype: DecodeStreamPrototype };
+  };
   return module.default.prototype;
 }
 
@@ -40,10 +42,15 @@ export function guardPdfLibDecoding(maxBytes: number = MAX_DECODED_STREAM_BYTES)
   }
   const original = prototype.ensureBuffer;
   prototype.__postrobotLimit = maxBytes;
-  prototype.ensureBuffer = function ensureBuffer(this: DecodeStreamPrototype, requested: number): Uint8Array {
+  prototype.ensureBuffer = function ensureBuffer(
+    this: DecodeStreamPrototype,
+    requested: number,
+  ): Uint8Array {
     if (requested > (prototype.__postrobotLimit ?? maxBytes)) {
       prototype.__postrobotTrips = (prototype.__postrobotTrips ?? 0) + 1;
-      throw new Error(`a compressed stream inflates past ${prototype.__postrobotLimit ?? maxBytes} bytes (decompression bomb)`);
+      throw new Error(
+        `a compressed stream inflates past ${prototype.__postrobotLimit ?? maxBytes} bytes (decompression bomb)`,
+      );
     }
     return original.call(this, requested);
   };

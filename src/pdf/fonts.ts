@@ -28,7 +28,9 @@ function fontDir(): string {
 export async function loadFontBytes(): Promise<FontBytes> {
   const dir = fontDir();
   const [regular, bold, mono] = await Promise.all(
-    ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSansMono.ttf'].map((name) => readFile(join(dir, name))),
+    ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSansMono.ttf'].map((name) =>
+      readFile(join(dir, name)),
+    ),
   );
   return { regular: regular!, bold: bold!, mono: mono! };
 }
@@ -39,7 +41,11 @@ export async function loadFontBytes(): Promise<FontBytes> {
  * only for documents that ask for it (text and CSV); elsewhere `mono` is the regular font.
  * The case bundle asks for no bold either: parsing a second font was a tenth of its time.
  */
-export async function embedFonts(doc: PDFDocument, bytes: FontBytes, options: { mono?: boolean; bold?: boolean } = {}): Promise<Fonts> {
+export async function embedFonts(
+  doc: PDFDocument,
+  bytes: FontBytes,
+  options: { mono?: boolean; bold?: boolean } = {},
+): Promise<Fonts> {
   // Imported here, not at the top: fontkit takes longer to load than pdf-lib itself, and
   // a worker that only copies PDF pages or places a scan never needs it.
   const { default: fontkit } = await import('@pdf-lib/fontkit');

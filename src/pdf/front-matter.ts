@@ -34,7 +34,12 @@ export function formatDay(value: string | null, timeZone: string): string {
   // Building a DateTimeFormat costs far more than using one; a case has hundreds of rows.
   let format = dayFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('da-DK', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone });
+    format = new Intl.DateTimeFormat('da-DK', {
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      timeZone,
+    });
     dayFormats.set(timeZone, format);
   }
   return format.format(date);
@@ -52,9 +57,18 @@ export function drawCover(page: PDFPage, fonts: Fonts, front: FrontMatter): void
   let y = A4[1] - MARGIN - 60;
   drawGlyphText(page, 'Samlet sag', { x: MARGIN, y, size: 24, font: fonts.bold });
   y -= 34;
-  drawGlyphText(page, drawable(`Sag ${input.caseNumber}`, fonts.covers), { x: MARGIN, y, size: 16, font: fonts.bold });
+  drawGlyphText(page, drawable(`Sag ${input.caseNumber}`, fonts.covers), {
+    x: MARGIN,
+    y,
+    size: 16,
+    font: fonts.bold,
+  });
   y -= 40;
-  const built = new Intl.DateTimeFormat('da-DK', { dateStyle: 'long', timeStyle: 'short', timeZone: front.timeZone }).format(input.builtAt);
+  const built = new Intl.DateTimeFormat('da-DK', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: front.timeZone,
+  }).format(input.builtAt);
   const rows: [string, string][] = [
     ['Område', input.areaName ?? '(intet område)'],
     ['Sagsbehandler', input.caseworker ?? '(ingen sagsbehandler)'],
@@ -64,14 +78,28 @@ export function drawCover(page: PDFPage, fonts: Fonts, front: FrontMatter): void
   ];
   for (const [label, value] of rows) {
     drawGlyphText(page, `${label}:`, { x: MARGIN, y, size: 11, font: fonts.bold });
-    drawGlyphText(page, drawable(value, fonts.covers), { x: MARGIN + 120, y, size: 11, font: fonts.regular });
+    drawGlyphText(page, drawable(value, fonts.covers), {
+      x: MARGIN + 120,
+      y,
+      size: 11,
+      font: fonts.regular,
+    });
     y -= 20;
   }
   y -= 20;
-  drawGlyphText(page, 'Dokumenterne står i aktnummerorden. Bilag til en mail har aktnummeret n.1, n.2 …', { x: MARGIN, y, size: 9, font: fonts.regular, color: rgb(0.35, 0.35, 0.35) });
+  drawGlyphText(
+    page,
+    'Dokumenterne står i aktnummerorden. Bilag til en mail har aktnummeret n.1, n.2 …',
+    { x: MARGIN, y, size: 9, font: fonts.regular, color: rgb(0.35, 0.35, 0.35) },
+  );
 }
 
-function linkTo(doc: PDFDocument, page: PDFPage, target: PDFPage, rect: [number, number, number, number]): void {
+function linkTo(
+  doc: PDFDocument,
+  page: PDFPage,
+  target: PDFPage,
+  rect: [number, number, number, number],
+): void {
   const annotation = doc.context.obj({
     Type: 'Annot',
     Subtype: 'Link',
@@ -83,29 +111,85 @@ function linkTo(doc: PDFDocument, page: PDFPage, target: PDFPage, rect: [number,
 }
 
 /** Table of contents rows with the page each document starts on; each row links there. */
-export function drawToc(doc: PDFDocument, pages: PDFPage[], fonts: Fonts, front: FrontMatter): void {
-  const columns = { akt: MARGIN, title: MARGIN + 42, sender: MARGIN + 270, date: MARGIN + 385, page: A4[0] - MARGIN };
+export function drawToc(
+  doc: PDFDocument,
+  pages: PDFPage[],
+  fonts: Fonts,
+  front: FrontMatter,
+): void {
+  const columns = {
+    akt: MARGIN,
+    title: MARGIN + 42,
+    sender: MARGIN + 270,
+    date: MARGIN + 385,
+    page: A4[0] - MARGIN,
+  };
   const allPages = doc.getPages();
   pages.forEach((page, pageIndex) => {
     let y = A4[1] - MARGIN - 10;
-    drawGlyphText(page, pageIndex === 0 ? 'Indholdsfortegnelse' : 'Indholdsfortegnelse (fortsat)', { x: MARGIN, y, size: 16, font: fonts.bold });
+    drawGlyphText(page, pageIndex === 0 ? 'Indholdsfortegnelse' : 'Indholdsfortegnelse (fortsat)', {
+      x: MARGIN,
+      y,
+      size: 16,
+      font: fonts.bold,
+    });
     y -= 30;
-    for (const [label, x] of [['Akt', columns.akt], ['Titel', columns.title], ['Afsender', columns.sender], ['Dato', columns.date]] as const) {
+    for (const [label, x] of [
+      ['Akt', columns.akt],
+      ['Titel', columns.title],
+      ['Afsender', columns.sender],
+      ['Dato', columns.date],
+    ] as const) {
       drawGlyphText(page, label, { x, y, size: SIZE, font: fonts.bold });
     }
-    drawGlyphText(page, 'Side', { x: columns.page - textWidth(fonts.bold, 'Side', SIZE), y, size: SIZE, font: fonts.bold });
+    drawGlyphText(page, 'Side', {
+      x: columns.page - textWidth(fonts.bold, 'Side', SIZE),
+      y,
+      size: SIZE,
+      font: fonts.bold,
+    });
     y -= 6;
-    page.drawLine({ start: { x: MARGIN, y }, end: { x: columns.page, y }, thickness: 0.5, color: rgb(0.5, 0.5, 0.5) });
+    page.drawLine({
+      start: { x: MARGIN, y },
+      end: { x: columns.page, y },
+      thickness: 0.5,
+      color: rgb(0.5, 0.5, 0.5),
+    });
     y -= ROW;
-    for (const entry of front.entries.slice(pageIndex * TOC_ROWS_PER_PAGE, (pageIndex + 1) * TOC_ROWS_PER_PAGE)) {
+    for (const entry of front.entries.slice(
+      pageIndex * TOC_ROWS_PER_PAGE,
+      (pageIndex + 1) * TOC_ROWS_PER_PAGE,
+    )) {
       const indent = entry.akt.includes('.') ? 10 : 0;
       const font = indent ? fonts.regular : fonts.bold;
-      drawGlyphText(page, drawable(entry.akt, fonts.covers), { x: columns.akt + indent / 2, y, size: SIZE, font });
-      drawGlyphText(page, fit(font, entry.title, columns.sender - columns.title - 8 - indent, fonts.covers), { x: columns.title + indent, y, size: SIZE, font });
-      drawGlyphText(page, fit(fonts.regular, entry.sender ?? '', columns.date - columns.sender - 8, fonts.covers), { x: columns.sender, y, size: SIZE, font: fonts.regular });
-      drawGlyphText(page, fit(fonts.regular, formatDay(entry.date, front.timeZone), 60, fonts.covers), { x: columns.date, y, size: SIZE, font: fonts.regular });
+      drawGlyphText(page, drawable(entry.akt, fonts.covers), {
+        x: columns.akt + indent / 2,
+        y,
+        size: SIZE,
+        font,
+      });
+      drawGlyphText(
+        page,
+        fit(font, entry.title, columns.sender - columns.title - 8 - indent, fonts.covers),
+        { x: columns.title + indent, y, size: SIZE, font },
+      );
+      drawGlyphText(
+        page,
+        fit(fonts.regular, entry.sender ?? '', columns.date - columns.sender - 8, fonts.covers),
+        { x: columns.sender, y, size: SIZE, font: fonts.regular },
+      );
+      drawGlyphText(
+        page,
+        fit(fonts.regular, formatDay(entry.date, front.timeZone), 60, fonts.covers),
+        { x: columns.date, y, size: SIZE, font: fonts.regular },
+      );
       const number = String(entry.firstPage);
-      drawGlyphText(page, number, { x: columns.page - textWidth(fonts.regular, number, SIZE), y, size: SIZE, font: fonts.regular });
+      drawGlyphText(page, number, {
+        x: columns.page - textWidth(fonts.regular, number, SIZE),
+        y,
+        size: SIZE,
+        font: fonts.regular,
+      });
       const target = allPages[entry.firstPage - 1];
       if (target) linkTo(doc, page, target, [MARGIN, y - 3, columns.page, y + SIZE + 2]);
       y -= ROW;

@@ -1,4 +1,13 @@
-import { PDFHexString, degrees, drawText, rgb, type PDFFont, type PDFName, type PDFPage, type RGB } from 'pdf-lib';
+import {
+  PDFHexString,
+  degrees,
+  drawText,
+  rgb,
+  type PDFFont,
+  type PDFName,
+  type PDFPage,
+  type RGB,
+} from 'pdf-lib';
 
 const glyphCodes = new WeakMap<PDFFont, Map<string, string>>();
 const fontKeys = new WeakMap<PDFPage, Map<PDFFont, PDFName>>();

@@ -6,10 +6,46 @@ export type HtmlBlock =
   | { kind: 'inline-image'; contentId: string; alt: string }
   | { kind: 'remote-image'; src: string; alt: string };
 
-const SKIP = new Set(['script', 'style', 'head', 'title', 'template', 'noscript', 'object', 'embed', 'iframe', 'svg', 'math']);
+const SKIP = new Set([
+  'script',
+  'style',
+  'head',
+  'title',
+  'template',
+  'noscript',
+  'object',
+  'embed',
+  'iframe',
+  'svg',
+  'math',
+]);
 const BLOCK = new Set([
-  'p', 'div', 'section', 'article', 'header', 'footer', 'blockquote', 'pre', 'table', 'tr', 'ul', 'ol',
-  'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'address', 'dl', 'dt', 'dd', 'form', 'fieldset',
+  'p',
+  'div',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'blockquote',
+  'pre',
+  'table',
+  'tr',
+  'ul',
+  'ol',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'address',
+  'dl',
+  'dt',
+  'dd',
+  'form',
+  'fieldset',
 ]);
 const HEADING = /^h[1-6]$/;
 
@@ -60,7 +96,11 @@ export function htmlToBlocks(html: string): HtmlBlock[] {
           const alt = attributes.alt ?? '';
           if (/^cid:/i.test(src)) {
             flush();
-            blocks.push({ kind: 'inline-image', contentId: src.slice(4).replace(/^<|>$/g, ''), alt });
+            blocks.push({
+              kind: 'inline-image',
+              contentId: src.slice(4).replace(/^<|>$/g, ''),
+              alt,
+            });
           } else if (src !== '' && !/^data:/i.test(src)) {
             flush();
             blocks.push({ kind: 'remote-image', src: describeSource(src), alt });
@@ -88,6 +128,14 @@ export function htmlToBlocks(html: string): HtmlBlock[] {
   parser.end();
   flush();
   return blocks.map((block) =>
-    block.kind === 'text' ? { ...block, text: block.text.split('\n').map((line) => line.replace(/^ +/, '')).join('\n') } : block,
+    block.kind === 'text'
+      ? {
+          ...block,
+          text: block.text
+            .split('\n')
+            .map((line) => line.replace(/^ +/, ''))
+            .join('\n'),
+        }
+      : block,
   );
 }

@@ -36,7 +36,8 @@ function tiffSize(bytes: Uint8Array): ImageSize | null {
     const entry = ifd + 2 + index * 12;
     const tag = view.getUint16(entry, little);
     const type = view.getUint16(entry + 2, little);
-    const value = type === 3 ? view.getUint16(entry + 8, little) : view.getUint32(entry + 8, little);
+    const value =
+      type === 3 ? view.getUint16(entry + 8, little) : view.getUint32(entry + 8, little);
     if (tag === 256) width = value;
     if (tag === 257) height = value;
   }

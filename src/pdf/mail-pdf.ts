@@ -26,7 +26,11 @@ function formatDate(iso: string | null, timeZone: string): string {
   if (!iso) return '(ingen dato)';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat('da-DK', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date);
+  return new Intl.DateTimeFormat('da-DK', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone,
+  }).format(date);
 }
 
 function formatSize(bytes: number): string {
@@ -43,7 +47,12 @@ function useHtml(mail: ParsedMail): boolean {
   return /<img\b/i.test(mail.html);
 }
 
-async function drawInlineImage(writer: PageWriter, attachment: MailAttachment | undefined, alt: string, limits: RasterLimits): Promise<void> {
+async function drawInlineImage(
+  writer: PageWriter,
+  attachment: MailAttachment | undefined,
+  alt: string,
+  limits: RasterLimits,
+): Promise<void> {
   if (!attachment) {
     writer.notice(`[Indlejret billede mangler i mailen${alt ? `: ${alt}` : ''}]`);
     return;
@@ -60,24 +69,39 @@ async function drawInlineImage(writer: PageWriter, attachment: MailAttachment | 
   }
 }
 
-async function drawBody(writer: PageWriter, mail: ParsedMail, maxChars: number, limits: RasterLimits): Promise<void> {
+async function drawBody(
+  writer: PageWriter,
+  mail: ParsedMail,
+  maxChars: number,
+  limits: RasterLimits,
+): Promise<void> {
   if (!useHtml(mail)) {
-    const text = mail.text.length > maxChars ? `${mail.text.slice(0, maxChars)}\n\n[… teksten er afkortet]` : mail.text;
+    const text =
+      mail.text.length > maxChars
+        ? `${mail.text.slice(0, maxChars)}\n\n[… teksten er afkortet]`
+        : mail.text;
     writer.paragraph(text.trim() === '' ? '(ingen tekst)' : text);
     return;
   }
-  const byCid = new Map(mail.attachments.filter((a) => a.contentId).map((a) => [a.contentId!.replace(/^<|>$/g, ''), a]));
+  const byCid = new Map(
+    mail.attachments.filter((a) => a.contentId).map((a) => [a.contentId!.replace(/^<|>$/g, ''), a]),
+  );
   let budget = maxChars;
   for (const block of htmlToBlocks(mail.html!)) {
     if (block.kind === 'text') {
       if (budget <= 0) continue;
       const text = block.text.slice(0, budget);
       budget -= text.length;
-      writer.paragraph(budget <= 0 ? `${text}\n[… teksten er afkortet]` : text, { font: block.heading ? 'bold' : 'regular', after: 5 });
+      writer.paragraph(budget <= 0 ? `${text}\n[… teksten er afkortet]` : text, {
+        font: block.heading ? 'bold' : 'regular',
+        after: 5,
+      });
     } else if (block.kind === 'inline-image') {
       await drawInlineImage(writer, byCid.get(block.contentId), block.alt, limits);
     } else {
-      writer.notice(`[Eksternt billede er ikke hentet: ${block.src}${block.alt ? ` – "${block.alt}"` : ''}]`);
+      writer.notice(
+        `[Eksternt billede er ikke hentet: ${block.src}${block.alt ? ` – "${block.alt}"` : ''}]`,
+      );
     }
   }
 }
@@ -87,7 +111,10 @@ async function drawBody(writer: PageWriter, mail: ParsedMail, maxChars: number, 
  * filer), the body wrapped over as many pages as it needs, and page numbers. Nothing is
  * fetched from the network and no script in an HTML body runs.
  */
-export async function renderMailPdf(mail: ParsedMail, options: MailPdfOptions = {}): Promise<Uint8Array> {
+export async function renderMailPdf(
+  mail: ParsedMail,
+  options: MailPdfOptions = {},
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(mail.subject || '(intet emne)');
   doc.setProducer('postrobot');
@@ -102,10 +129,19 @@ export async function renderMailPdf(mail: ParsedMail, options: MailPdfOptions = 
   writer.field('Dato:', formatDate(mail.date, timeZone));
   writer.field('Emne:', mail.subject || '(intet emne)');
   const files = mail.attachments.filter((a) => !a.related);
-  if (files.length > 0) writer.field('Vedhæftede filer:', files.map((a) => `${a.filename} (${formatSize(a.size)})`).join('\n'));
+  if (files.length > 0)
+    writer.field(
+      'Vedhæftede filer:',
+      files.map((a) => `${a.filename} (${formatSize(a.size)})`).join('\n'),
+    );
   writer.rule();
   writer.space(4);
-  await drawBody(writer, mail, options.maxBodyChars ?? 400_000, options.rasterLimits ?? DEFAULT_RASTER_LIMITS);
+  await drawBody(
+    writer,
+    mail,
+    options.maxBodyChars ?? 400_000,
+    options.rasterLimits ?? DEFAULT_RASTER_LIMITS,
+  );
   writer.numberPages();
   return doc.save(DOCUMENT_SAVE);
 }

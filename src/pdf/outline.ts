@@ -1,4 +1,12 @@
-import { PDFDict, PDFHexString, PDFName, PDFNull, PDFNumber, type PDFDocument, type PDFRef } from 'pdf-lib';
+import {
+  PDFDict,
+  PDFHexString,
+  PDFName,
+  PDFNull,
+  PDFNumber,
+  type PDFDocument,
+  type PDFRef,
+} from 'pdf-lib';
 
 export interface OutlineItem {
   title: string;
@@ -8,16 +16,24 @@ export interface OutlineItem {
 }
 
 /** Registers one level of items under `parent` and returns the first and last refs. */
-function addLevel(doc: PDFDocument, items: OutlineItem[], parent: PDFRef, pageRefs: PDFRef[]): { first: PDFRef; last: PDFRef; count: number } | null {
+function addLevel(
+  doc: PDFDocument,
+  items: OutlineItem[],
+  parent: PDFRef,
+  pageRefs: PDFRef[],
+): { first: PDFRef; last: PDFRef; count: number } | null {
   if (items.length === 0) return null;
   const refs = items.map(() => doc.context.nextRef());
-  let count = items.length;
+  const count = items.length;
   items.forEach((item, index) => {
     const pageRef = pageRefs[item.pageIndex]!;
     const dict = doc.context.obj({}) as PDFDict;
     dict.set(PDFName.of('Title'), PDFHexString.fromText(item.title));
     dict.set(PDFName.of('Parent'), parent);
-    dict.set(PDFName.of('Dest'), doc.context.obj([pageRef, PDFName.of('XYZ'), PDFNull, PDFNull, PDFNull]));
+    dict.set(
+      PDFName.of('Dest'),
+      doc.context.obj([pageRef, PDFName.of('XYZ'), PDFNull, PDFNull, PDFNull]),
+    );
     if (index > 0) dict.set(PDFName.of('Prev'), refs[index - 1]!);
     if (index < items.length - 1) dict.set(PDFName.of('Next'), refs[index + 1]!);
     const children = addLevel(doc, item.children, refs[index]!, pageRefs);

@@ -1,4 +1,12 @@
-import { PageSizes, rgb, type PDFDocument, type PDFFont, type PDFImage, type PDFPage, type RGB } from 'pdf-lib';
+import {
+  PageSizes,
+  rgb,
+  type PDFDocument,
+  type PDFFont,
+  type PDFImage,
+  type PDFPage,
+  type RGB,
+} from 'pdf-lib';
 import type { Fonts } from './fonts.js';
 import { drawGlyphText } from './glyph-text.js';
 import { drawable, textWidth, wrapText } from './text.js';
@@ -39,7 +47,10 @@ export class PageWriter {
     return this.fonts[style.font ?? 'regular'];
   }
 
-  private text(text: string, options: { x: number; y: number; size: number; font: PDFFont; color?: RGB }): void {
+  private text(
+    text: string,
+    options: { x: number; y: number; size: number; font: PDFFont; color?: RGB },
+  ): void {
     drawGlyphText(this.page, text, options);
   }
 
@@ -58,11 +69,22 @@ export class PageWriter {
     const size = style.size ?? 10;
     const indent = style.indent ?? 0;
     const lineHeight = size * 1.35;
-    for (const line of wrapText(drawable(text, this.fonts.covers), font, size, this.width - indent)) {
+    for (const line of wrapText(
+      drawable(text, this.fonts.covers),
+      font,
+      size,
+      this.width - indent,
+    )) {
       this.ensure(lineHeight);
       this.y -= lineHeight;
       if (line !== '') {
-        this.text(line, { x: MARGIN + indent, y: this.y + size * 0.3, size, font, color: style.color ?? rgb(0, 0, 0) });
+        this.text(line, {
+          x: MARGIN + indent,
+          y: this.y + size * 0.3,
+          size,
+          font,
+          color: style.color ?? rgb(0, 0, 0),
+        });
       }
     }
     this.y -= style.after ?? 0;
@@ -79,7 +101,8 @@ export class PageWriter {
       this.ensure(lineHeight);
       this.y -= lineHeight;
       const baseline = this.y + size * 0.3;
-      if (index === 0) this.text(label, { x: MARGIN, y: baseline, size: 10, font: this.fonts.bold });
+      if (index === 0)
+        this.text(label, { x: MARGIN, y: baseline, size: 10, font: this.fonts.bold });
       if (line !== '') this.text(line, { x: MARGIN + labelWidth, y: baseline, size, font });
     });
   }
@@ -87,7 +110,12 @@ export class PageWriter {
   rule(): void {
     this.ensure(12);
     this.y -= 6;
-    this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: MARGIN + this.width, y: this.y }, thickness: 0.6, color: rgb(0.6, 0.6, 0.6) });
+    this.page.drawLine({
+      start: { x: MARGIN, y: this.y },
+      end: { x: MARGIN + this.width, y: this.y },
+      thickness: 0.6,
+      color: rgb(0.6, 0.6, 0.6),
+    });
     this.y -= 6;
   }
 
@@ -109,14 +137,33 @@ export class PageWriter {
   /** A grey box with a note, where something was left out (a remote image, a bad inline image). */
   notice(text: string): void {
     const size = 9;
-    const lines = wrapText(drawable(text, this.fonts.covers), this.fonts.regular, size, this.width - 16);
+    const lines = wrapText(
+      drawable(text, this.fonts.covers),
+      this.fonts.regular,
+      size,
+      this.width - 16,
+    );
     const height = lines.length * size * 1.35 + 10;
     this.ensure(height + 4);
     this.y -= height + 4;
-    this.page.drawRectangle({ x: MARGIN, y: this.y, width: this.width, height, borderColor: rgb(0.55, 0.55, 0.55), borderWidth: 0.8, color: rgb(0.95, 0.95, 0.95) });
+    this.page.drawRectangle({
+      x: MARGIN,
+      y: this.y,
+      width: this.width,
+      height,
+      borderColor: rgb(0.55, 0.55, 0.55),
+      borderWidth: 0.8,
+      color: rgb(0.95, 0.95, 0.95),
+    });
     lines.forEach((line, index) => {
       const baseline = this.y + height - 5 - (index + 1) * size * 1.35 + size * 0.35;
-      this.text(line, { x: MARGIN + 8, y: baseline, size, font: this.fonts.regular, color: rgb(0.25, 0.25, 0.25) });
+      this.text(line, {
+        x: MARGIN + 8,
+        y: baseline,
+        size,
+        font: this.fonts.regular,
+        color: rgb(0.25, 0.25, 0.25),
+      });
     });
   }
 
@@ -127,7 +174,13 @@ export class PageWriter {
       const label = `side ${index + 1} af ${pages.length}`;
       const size = 8;
       const width = textWidth(this.fonts.regular, label, size);
-      drawGlyphText(page, label, { x: A4[0] - MARGIN - width, y: MARGIN - 20, size, font: this.fonts.regular, color: rgb(0.4, 0.4, 0.4) });
+      drawGlyphText(page, label, {
+        x: A4[0] - MARGIN - width,
+        y: MARGIN - 20,
+        size,
+        font: this.fonts.regular,
+        color: rgb(0.4, 0.4, 0.4),
+      });
     });
   }
 }

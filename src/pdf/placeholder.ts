@@ -15,14 +15,20 @@ export interface PlaceholderInfo {
  * One page standing in for a document that cannot be shown: it says which file, what it
  * is, and why, so that the caseworker knows the original is kept on the case.
  */
-export async function renderPlaceholderPdf(info: PlaceholderInfo, fontBytes: FontBytes): Promise<Uint8Array> {
+export async function renderPlaceholderPdf(
+  info: PlaceholderInfo,
+  fontBytes: FontBytes,
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(`Kan ikke vises: ${info.filename}`);
   doc.setProducer('postrobot');
   const fonts = await embedFonts(doc, fontBytes);
   const writer = new PageWriter(doc, fonts);
   writer.paragraph('Dokumentet kan ikke vises', { font: 'bold', size: 16, after: 10 });
-  writer.paragraph('Filen er gemt uændret på sagen. Denne side står i stedet for den i den samlede PDF.', { after: 10 });
+  writer.paragraph(
+    'Filen er gemt uændret på sagen. Denne side står i stedet for den i den samlede PDF.',
+    { after: 10 },
+  );
   writer.field('Filnavn:', info.filename);
   writer.field('Type:', info.detectedType);
   writer.field('Størrelse:', `${info.size} bytes`);

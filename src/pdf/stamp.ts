@@ -1,5 +1,13 @@
 import {
-  PDFContentStream, degrees, drawRectangle, drawText, rgb, type PDFDocument, type PDFFont, type PDFOperator, type PDFPage,
+  PDFContentStream,
+  degrees,
+  drawRectangle,
+  drawText,
+  rgb,
+  type PDFDocument,
+  type PDFFont,
+  type PDFOperator,
+  type PDFPage,
 } from 'pdf-lib';
 import { encodeGlyphs } from './glyph-text.js';
 import { textWidth } from './text.js';
@@ -13,13 +21,19 @@ const SIZE = 7.5;
  * coordinates, for a page shown rotated by /Rotate and cut by its crop box; scanned pages
  * often carry /Rotate 90 and a crop box that does not start at 0,0.
  */
-function visualToPage(page: PDFPage, angle: number): { map: (u: number, v: number) => Point; width: number } {
+function visualToPage(
+  page: PDFPage,
+  angle: number,
+): { map: (u: number, v: number) => Point; width: number } {
   const box = page.getCropBox();
   switch (angle) {
     case 90:
       return { map: (u, v) => ({ x: box.x + box.width - v, y: box.y + u }), width: box.height };
     case 180:
-      return { map: (u, v) => ({ x: box.x + box.width - u, y: box.y + box.height - v }), width: box.width };
+      return {
+        map: (u, v) => ({ x: box.x + box.width - u, y: box.y + box.height - v }),
+        width: box.width,
+      };
     case 270:
       return { map: (u, v) => ({ x: box.x + v, y: box.y + box.height - u }), width: box.height };
     default:
@@ -56,9 +70,29 @@ export class FooterStamper {
     page.node.normalize();
     const fontKey = page.node.newFontDictionary('PostrobotStamp', this.font.ref);
     const operators: PDFOperator[] = [
-      ...drawRectangle({ ...map(u - 4, v - 3), width: width + 8, height: SIZE + 5, color: rgb(1, 1, 1), borderColor: undefined, borderWidth: 0, rotate, xSkew: none, ySkew: none }),
-      ...drawText(encodeGlyphs(this.font, text), { ...map(u, v), size: SIZE, font: fontKey, color: rgb(0.3, 0.3, 0.3), rotate, xSkew: none, ySkew: none }),
+      ...drawRectangle({
+        ...map(u - 4, v - 3),
+        width: width + 8,
+        height: SIZE + 5,
+        color: rgb(1, 1, 1),
+        borderColor: undefined,
+        borderWidth: 0,
+        rotate,
+        xSkew: none,
+        ySkew: none,
+      }),
+      ...drawText(encodeGlyphs(this.font, text), {
+        ...map(u, v),
+        size: SIZE,
+        font: fontKey,
+        color: rgb(0.3, 0.3, 0.3),
+        rotate,
+        xSkew: none,
+        ySkew: none,
+      }),
     ];
-    page.node.addContentStream(this.doc.context.register(PDFContentStream.of(this.doc.context.obj({}), operators, false)));
+    page.node.addContentStream(
+      this.doc.context.register(PDFContentStream.of(this.doc.context.obj({}), operators, false)),
+    );
   }
 }

@@ -19,11 +19,17 @@ const END_STREAM = new TextEncoder().encode('\nendstream');
  */
 export function patchPdfLibStreamCopy(): void {
   const require = createRequire(import.meta.url);
-  const module = require('pdf-lib/cjs/core/objects/PDFStream.js') as { default: { prototype: StreamPrototype } };
+  const module = require('pdf-lib/cjs/core/objects/PDFStream.js') as {
+    default: { prototype: StreamPrototype };
+  };
   const prototype = module.default.prototype;
   if (prototype.__postrobotFastCopy) return;
   prototype.__postrobotFastCopy = true;
-  prototype.copyBytesInto = function copyBytesInto(this: StreamPrototype, buffer: Uint8Array, offset: number): number {
+  prototype.copyBytesInto = function copyBytesInto(
+    this: StreamPrototype,
+    buffer: Uint8Array,
+    offset: number,
+  ): number {
     this.updateDict();
     const start = offset;
     offset += this.dict.copyBytesInto(buffer, offset);

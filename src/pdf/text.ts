@@ -2,11 +2,17 @@ import type { PDFFont } from 'pdf-lib';
 
 // Bidi overrides can make a line read backwards; zero-width and control characters have
 // no glyph and make pdf-lib throw.
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 /** Makes text drawable with a font: tabs to spaces, invisible characters out, unknown glyphs '?'. */
 export function drawable(text: string, covers: ReadonlySet<number>): string {
-  const cleaned = text.normalize('NFC').replace(/\r\n?/g, '\n').replace(/\t/g, '    ').replace(INVISIBLE, '');
+  const cleaned = text
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, '    ')
+    .replace(INVISIBLE, '');
   let out = '';
   for (const char of cleaned) {
     const code = char.codePointAt(0) ?? 63;

@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 export function workerEntry(moduleUrl: URL): URL {
   if (!moduleUrl.pathname.endsWith('.ts')) return moduleUrl;
   const require = createRequire(import.meta.url);
-  const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
+  const tsx = pathToFileURL(
+    require.resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs'),
+  ).href;
   const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(moduleUrl.href)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }

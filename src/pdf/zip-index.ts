@@ -31,7 +31,11 @@ export function listZip(bytes: Uint8Array, maxEntries = 5000): ZipListing {
   let at = view.getUint32(eocd + 16, true);
   const entries: ZipEntry[] = [];
   const decoder = new TextDecoder('utf-8');
-  while (entries.length < Math.min(declared, maxEntries) && at + 46 <= bytes.length && view.getUint32(at, true) === CENTRAL) {
+  while (
+    entries.length < Math.min(declared, maxEntries) &&
+    at + 46 <= bytes.length &&
+    view.getUint32(at, true) === CENTRAL
+  ) {
     const flags = view.getUint16(at + 8, true);
     const nameLength = view.getUint16(at + 28, true);
     const extraLength = view.getUint16(at + 30, true);

@@ -1,8 +1,25 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachmentToPdf, findTools, loadFontBytes, type ExternalTools, type FontBytes } from '../../src/pdf/index.js';
 import {
-  attachment, encryptedPdf, flateBombPdf, hugePngHeader, image, makePdf, multipageTiff, pdfPages, pdfText, qpdfCheck, tempFolder, writeTemp,
+  attachmentToPdf,
+  findTools,
+  loadFontBytes,
+  type ExternalTools,
+  type FontBytes,
+} from '../../src/pdf/index.js';
+import {
+  attachment,
+  encryptedPdf,
+  flateBombPdf,
+  hugePngHeader,
+  image,
+  makePdf,
+  multipageTiff,
+  pdfPages,
+  pdfText,
+  qpdfCheck,
+  tempFolder,
+  writeTemp,
 } from './helpers.js';
 
 describe('an attachment turned into PDF pages', () => {
@@ -16,14 +33,31 @@ describe('an attachment turned into PDF pages', () => {
   });
   afterAll(() => folder.remove());
 
-  const convert = async (name: string, bytes: Uint8Array, contentType?: string, extra: Record<string, unknown> = {}) => {
-    const result = await attachmentToPdf(attachment(name, bytes, contentType), { fonts, tools, ...extra });
-    const file = writeTemp(folder.dir, `${createHash('sha1').update(name).digest('hex')}.pdf`, result.pdf);
+  const convert = async (
+    name: string,
+    bytes: Uint8Array,
+    contentType?: string,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const result = await attachmentToPdf(attachment(name, bytes, contentType), {
+      fonts,
+      tools,
+      ...extra,
+    });
+    const file = writeTemp(
+      folder.dir,
+      `${createHash('sha1').update(name).digest('hex')}.pdf`,
+      result.pdf,
+    );
     return { ...result, file };
   };
 
   it('copies the pages of a PDF', async () => {
-    const result = await convert('afgørelse.pdf', await makePdf(['Side et', 'Side to', 'Side tre']), 'application/pdf');
+    const result = await convert(
+      'afgørelse.pdf',
+      await makePdf(['Side et', 'Side to', 'Side tre']),
+      'application/pdf',
+    );
     expect(result).toMatchObject({ pages: 3, placeholder: null, detectedType: 'pdf' });
     expect(pdfPages(result.file)).toBe(3);
     expect(pdfText(result.file, 2)).toContain('Side to');
@@ -55,7 +89,12 @@ describe('an attachment turned into PDF pages', () => {
   });
 
   it('an encrypted PDF becomes a placeholder when qpdf is not installed', async () => {
-    const result = await convert('uden-qpdf.pdf', await encryptedPdf(folder.dir, ''), 'application/pdf', { tools: { qpdf: null, soffice: null } });
+    const result = await convert(
+      'uden-qpdf.pdf',
+      await encryptedPdf(folder.dir, ''),
+      'application/pdf',
+      { tools: { qpdf: null, soffice: null } },
+    );
     expect(result.placeholder?.code).toBe('PdfEncrypted');
   });
 
@@ -63,7 +102,9 @@ describe('an attachment turned into PDF pages', () => {
     for (const format of ['jpeg', 'png', 'gif'] as const) {
       const result = await convert(`foto.${format}`, await image(800, 400, format));
       expect(result, format).toMatchObject({ pages: 1, placeholder: null, detectedType: format });
-      const info = (await import('node:child_process')).execFileSync('pdfinfo', [result.file], { encoding: 'utf8' });
+      const info = (await import('node:child_process')).execFileSync('pdfinfo', [result.file], {
+        encoding: 'utf8',
+      });
       expect(info).toMatch(/Page size:\s+841\.89 x 595\.28/);
     }
   });
@@ -85,7 +126,11 @@ describe('an attachment turned into PDF pages', () => {
 
   it('a truncated JPEG becomes a placeholder', async () => {
     const whole = await image(600, 600, 'jpeg');
-    const result = await convert('afkortet.jpg', whole.subarray(0, Math.floor(whole.length / 2)), 'image/jpeg');
+    const result = await convert(
+      'afkortet.jpg',
+      whole.subarray(0, Math.floor(whole.length / 2)),
+      'image/jpeg',
+    );
     expect(result.placeholder?.code).toBe('ImageDamaged');
   });
 
@@ -100,7 +145,9 @@ describe('an attachment turned into PDF pages', () => {
   });
 
   it('a conversion that runs past its time limit becomes a placeholder', async () => {
-    const result = await convert('langsom.pdf', await makePdf(['x']), 'application/pdf', { timeoutMs: 1 });
+    const result = await convert('langsom.pdf', await makePdf(['x']), 'application/pdf', {
+      timeoutMs: 1,
+    });
     expect(result.placeholder?.code).toBe('ConversionTimedOut');
   });
 
@@ -110,15 +157,31 @@ describe('an attachment turned into PDF pages', () => {
   });
 
   it('shows a CSV and a Windows-1252 text file with æøå', async () => {
-    const csv = await convert('liste.csv', Buffer.from('navn;by\nÅse;Århus\nBjørn;Næstved\n', 'utf8'), 'text/csv');
+    const csv = await convert(
+      'liste.csv',
+      Buffer.from('navn;by\nÅse;Århus\nBjørn;Næstved\n', 'utf8'),
+      'text/csv',
+    );
     expect(csv.detectedType).toBe('text');
     expect(pdfText(csv.file)).toMatch(/Bjørn;Næstved/);
-    const latin = await convert('gammel.txt', Buffer.from('Kære Søren, vedlagt afgørelse.', 'latin1'));
+    const latin = await convert(
+      'gammel.txt',
+      Buffer.from('Kære Søren, vedlagt afgørelse.', 'latin1'),
+    );
     expect(pdfText(latin.file)).toContain('Kære Søren, vedlagt afgørelse.');
   });
 
   it('renders a forwarded mail (message/rfc822) like a mail', async () => {
-    const eml = ['From: Kommunen <sag@kommune.dk>', 'To: ast@ast.dk', 'Subject: Oversendelse af klage', 'Date: Tue, 12 Mar 2024 10:00:00 +0100', 'Content-Type: text/plain; charset=utf-8', '', 'Vi oversender hermed klagen.', ''].join('\r\n');
+    const eml = [
+      'From: Kommunen <sag@kommune.dk>',
+      'To: ast@ast.dk',
+      'Subject: Oversendelse af klage',
+      'Date: Tue, 12 Mar 2024 10:00:00 +0100',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Vi oversender hermed klagen.',
+      '',
+    ].join('\r\n');
     const result = await convert('videresendt.eml', Buffer.from(eml), 'message/rfc822');
     expect(result).toMatchObject({ detectedType: 'rfc822', placeholder: null });
     const text = pdfText(result.file);
@@ -133,8 +196,16 @@ describe('an attachment turned into PDF pages', () => {
     mkdirSync(dir, { recursive: true });
     writeTemp(dir, 'bilag1.txt', Buffer.from('a'));
     writeTemp(dir, 'bilag2.txt', Buffer.from('bb'));
-    execFileSync('python3', ['-c', `import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],'w');[z.write(f'${dir}/'+n, n) for n in ['bilag1.txt','bilag2.txt']];z.close()`, `${folder.dir}/bilag.zip`]);
-    const result = await convert('bilag.zip', readFileSync(`${folder.dir}/bilag.zip`), 'application/zip');
+    execFileSync('python3', [
+      '-c',
+      `import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],'w');[z.write(f'${dir}/'+n, n) for n in ['bilag1.txt','bilag2.txt']];z.close()`,
+      `${folder.dir}/bilag.zip`,
+    ]);
+    const result = await convert(
+      'bilag.zip',
+      readFileSync(`${folder.dir}/bilag.zip`),
+      'application/zip',
+    );
     expect(result).toMatchObject({ detectedType: 'zip', placeholder: null });
     const text = pdfText(result.file);
     expect(text).toContain('bilag1.txt');
@@ -144,8 +215,17 @@ describe('an attachment turned into PDF pages', () => {
   it('an Office document without LibreOffice becomes a placeholder naming the missing converter', async () => {
     const { execFileSync } = await import('node:child_process');
     const { readFileSync } = await import('node:fs');
-    execFileSync('python3', ['-c', "import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],'w');z.writestr('[Content_Types].xml','<Types/>');z.writestr('word/document.xml','<w:document/>');z.close()", `${folder.dir}/brev.docx`]);
-    const result = await convert('brev.docx', readFileSync(`${folder.dir}/brev.docx`), 'application/octet-stream', { tools: { qpdf: tools.qpdf, soffice: null } });
+    execFileSync('python3', [
+      '-c',
+      "import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],'w');z.writestr('[Content_Types].xml','<Types/>');z.writestr('word/document.xml','<w:document/>');z.close()",
+      `${folder.dir}/brev.docx`,
+    ]);
+    const result = await convert(
+      'brev.docx',
+      readFileSync(`${folder.dir}/brev.docx`),
+      'application/octet-stream',
+      { tools: { qpdf: tools.qpdf, soffice: null } },
+    );
     expect(result.detectedType).toBe('docx');
     expect(result.placeholder?.code).toBe('ConverterMissing');
   });

@@ -15,7 +15,11 @@ export function tempFolder(): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function attachment(filename: string, content: Uint8Array, contentType = 'application/octet-stream'): MailAttachment {
+export function attachment(
+  filename: string,
+  content: Uint8Array,
+  contentType = 'application/octet-stream',
+): MailAttachment {
   const buffer = Buffer.from(content);
   return {
     filename,
@@ -47,7 +51,10 @@ export function mail(overrides: Partial<ParsedMail> = {}): ParsedMail {
 }
 
 /** A PDF with one page per text, drawn with a standard font (no embedding needed). */
-export async function makePdf(texts: string[], options: { rotate?: number } = {}): Promise<Uint8Array> {
+export async function makePdf(
+  texts: string[],
+  options: { rotate?: number } = {},
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (const text of texts) {
@@ -60,7 +67,10 @@ export async function makePdf(texts: string[], options: { rotate?: number } = {}
 
 export function qpdf(args: string[]): { code: number; output: string } {
   try {
-    return { code: 0, output: execFileSync('qpdf', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    return {
+      code: 0,
+      output: execFileSync('qpdf', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    };
   } catch (error) {
     const failed = error as { status: number; stdout: string; stderr: string };
     return { code: failed.status, output: `${failed.stdout}${failed.stderr}` };
@@ -96,14 +106,23 @@ export async function encryptedPdf(dir: string, userPassword: string): Promise<U
   return (await import('node:fs')).readFileSync(out);
 }
 
-export function image(width: number, height: number, format: 'jpeg' | 'png' | 'gif'): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 60, b: 40 } } })[format]().toBuffer();
+export function image(
+  width: number,
+  height: number,
+  format: 'jpeg' | 'png' | 'gif',
+): Promise<Buffer> {
+  const canvas = sharp({
+    create: { width, height, channels: 3, background: { r: 200, g: 60, b: 40 } },
+  });
+  return canvas[format]().toBuffer();
 }
 
 /** A grey TIFF with `pages` pages, as a fax scan would come. */
 export function multipageTiff(pages: number, width = 200, pageHeight = 280): Promise<Buffer> {
   const raw = Buffer.alloc(width * pageHeight * pages, 180);
-  return sharp(raw, { raw: { width, height: pageHeight * pages, channels: 1, pageHeight } }).tiff({ compression: 'lzw' }).toBuffer();
+  return sharp(raw, { raw: { width, height: pageHeight * pages, channels: 1, pageHeight } })
+    .tiff({ compression: 'lzw' })
+    .toBuffer();
 }
 
 /** A PNG whose header declares width × height; the pixel data is a token few bytes. */
