@@ -3,8 +3,8 @@
  * bidirectional-override characters (which can make "exe.pdf" read as "fdp.exe"), no
  * leading dots, bounded length.
  */
-// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL_AND_BIDI =
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 export function cleanFilename(name: string | undefined | null, fallback: string): string {
