@@ -67,6 +67,8 @@ export interface Featurizer {
   featurize(input: ClassifierInput): RawFeatures;
   /** The readable term behind a word-block bucket, when this featurizer has seen one. */
   describe(index: number): string | undefined;
+  /** Every bucket with a readable term (only when created with `remember`). */
+  named(): ReadonlyMap<number, string>;
 }
 
 /** What is known about one word in one language; `term` is null for a stopword. */
@@ -216,5 +218,5 @@ export function createFeaturizer(options: FeatureOptions = DEFAULT_FEATURE_OPTIO
     return { indices, counts, blocks };
   }
 
-  return { options, featurize, describe: (index) => names.get(index) };
+  return { options, featurize, describe: (index) => names.get(index), named: () => names };
 }

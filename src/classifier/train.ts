@@ -155,16 +155,17 @@ function operatingPoint(scores: Float64Array[], evidence: Float64Array[] | null,
 }
 
 /** The buckets with the largest weights for each label that have a readable name. */
-function namesWorthKeeping(linear: LinearModel, seen: (index: number) => string | undefined, perLabel: number): Map<number, string> {
+function namesWorthKeeping(linear: LinearModel, seen: ReadonlyMap<number, string>, perLabel: number): Map<number, string> {
   const names = new Map<number, string>();
+  const named = [...seen.keys()];
   for (let k = 0; k < linear.classes; k += 1) {
     const candidates: { index: number; weight: number }[] = [];
-    for (let f = 0; f < linear.dim; f += 1) {
+    for (const f of named) {
       const weight = linear.weights[f * linear.classes + k]!;
-      if (weight > 0 && seen(f) !== undefined) candidates.push({ index: f, weight });
+      if (weight > 0) candidates.push({ index: f, weight });
     }
     candidates.sort((a, b) => b.weight - a.weight);
-    for (const { index } of candidates.slice(0, perLabel)) names.set(index, seen(index)!);
+    for (const { index } of candidates.slice(0, perLabel)) names.set(index, seen.get(index)!);
   }
   return names;
 }
@@ -201,7 +202,7 @@ export function trainModel(examples: readonly TrainingExample[], overrides: Part
     linear: final.linear,
     alone: alone.point,
     withEvidence: withEvidence?.point ?? null,
-    names: namesWorthKeeping(final.linear, featurizer.describe, 300),
+    names: namesWorthKeeping(final.linear, featurizer.named(), 300),
     targetPrecision: options.targetPrecision,
     heldOut: { alone: alone.held, withEvidence: withEvidence?.held ?? null },
     examples: examples.length,
