@@ -8,8 +8,16 @@ import natural from 'natural';
 import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from '../src/classifier/features.js';
 import { toBody } from '../src/classifier/model-file.js';
 import { createTextModel } from '../src/classifier/text-model.js';
-import { chooseThresholds, coverageAndPrecision, type HeldOutPrediction } from '../src/classifier/thresholds.js';
-import { DEFAULT_TRAIN_OPTIONS, trainModel, type TrainingExample } from '../src/classifier/train.js';
+import {
+  chooseThresholds,
+  coverageAndPrecision,
+  type HeldOutPrediction,
+} from '../src/classifier/thresholds.js';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  trainModel,
+  type TrainingExample,
+} from '../src/classifier/train.js';
 import { loadNewsgroups, type NewsMessage } from './newsgroups.js';
 
 const TARGETS = [0.95, 0.98, 0.99];
@@ -18,14 +26,21 @@ const NATURAL_TRAIN_PER_GROUP = 100;
 const NATURAL_TEST = 2000;
 
 function examples(messages: NewsMessage[]): TrainingExample[] {
-  return [...messages].sort((a, b) => a.group.localeCompare(b.group) || a.id - b.id).map((m) => ({ input: m.input, label: m.group }));
+  return [...messages]
+    .sort((a, b) => a.group.localeCompare(b.group) || a.id - b.id)
+    .map((m) => ({ input: m.input, label: m.group }));
 }
 
 function line(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-function benchOurs(name: string, features: FeatureOptions, train: TrainingExample[], test: TrainingExample[]): void {
+function benchOurs(
+  name: string,
+  features: FeatureOptions,
+  train: TrainingExample[],
+  test: TrainingExample[],
+): void {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const trained = trainModel(train, { features, targetPrecision: 0.98 });
@@ -49,12 +64,22 @@ function benchOurs(name: string, features: FeatureOptions, train: TrainingExampl
     probability: p.probability,
   }));
   const accuracy = judged.filter((j) => j.truth === j.predicted).length / judged.length;
-  line(`postrobot (${name}): accuracy ${accuracy.toFixed(4)} at full coverage; training ${trainSeconds.toFixed(1)} s wall, ${trainCpu.toFixed(1)} s CPU on ${train.length} mails (held-out slice, calibration, thresholds, final model); ${Math.round(perSecond)} mails/s wall, ${Math.round(perCpuSecond)} per CPU second classified (one thread, from ClassifierInput); model ${(size / 1e6).toFixed(1)} MB gzipped`);
+  line(
+    `postrobot (${name}): accuracy ${accuracy.toFixed(4)} at full coverage; training ${trainSeconds.toFixed(1)} s wall, ${trainCpu.toFixed(1)} s CPU on ${train.length} mails (held-out slice, calibration, thresholds, final model); ${Math.round(perSecond)} mails/s wall, ${Math.round(perCpuSecond)} per CPU second classified (one thread, from ClassifierInput); model ${(size / 1e6).toFixed(1)} MB gzipped`,
+  );
   for (const target of TARGETS) {
     const { pseudoErrors, shrinkage, driftAllowance } = DEFAULT_TRAIN_OPTIONS;
-    const thresholds = chooseThresholds(trained.heldOut.alone, labels.length, { targetPrecision: target, pseudoErrors, shrinkage, driftAllowance, neverRouted: [] });
+    const thresholds = chooseThresholds(trained.heldOut.alone, labels.length, {
+      targetPrecision: target,
+      pseudoErrors,
+      shrinkage,
+      driftAllowance,
+      neverRouted: [],
+    });
     const onTest = coverageAndPrecision(judged, thresholds, []);
-    line(`  target ${(target * 100).toFixed(0)} %: test precision ${onTest.precision.toFixed(4)} at coverage ${onTest.coverage.toFixed(4)}`);
+    line(
+      `  target ${(target * 100).toFixed(0)} %: test precision ${onTest.precision.toFixed(4)} at coverage ${onTest.coverage.toFixed(4)}`,
+    );
   }
 }
 
@@ -68,14 +93,19 @@ function benchNatural(train: NewsMessage[], test: NewsMessage[]): void {
   const testSample = test.filter((_, i) => i % Math.ceil(test.length / NATURAL_TEST) === 0);
   const classifier = new natural.BayesClassifier();
   const started = performance.now();
-  for (const m of sample) classifier.addDocument(`${m.input.subject}\n${m.input.bodyText}`.slice(0, 4000), m.group);
+  for (const m of sample)
+    classifier.addDocument(`${m.input.subject}\n${m.input.bodyText}`.slice(0, 4000), m.group);
   classifier.train();
   const trainSeconds = (performance.now() - started) / 1000;
   const t0 = performance.now();
   let correct = 0;
-  for (const m of testSample) if (classifier.classify(`${m.input.subject}\n${m.input.bodyText}`.slice(0, 4000)) === m.group) correct += 1;
+  for (const m of testSample)
+    if (classifier.classify(`${m.input.subject}\n${m.input.bodyText}`.slice(0, 4000)) === m.group)
+      correct += 1;
   const perSecond = testSample.length / ((performance.now() - t0) / 1000);
-  line(`natural BayesClassifier 6.10.5 (SUBSAMPLE: ${sample.length} train mails, ${NATURAL_TRAIN_PER_GROUP} a group; ${testSample.length} test mails; text cut at 4,000 chars — the full split is too slow): accuracy ${(correct / testSample.length).toFixed(4)}; training ${trainSeconds.toFixed(1)} s; ${Math.round(perSecond)} mails/s; no calibrated probabilities, so no coverage at a precision`);
+  line(
+    `natural BayesClassifier 6.10.5 (SUBSAMPLE: ${sample.length} train mails, ${NATURAL_TRAIN_PER_GROUP} a group; ${testSample.length} test mails; text cut at 4,000 chars — the full split is too slow): accuracy ${(correct / testSample.length).toFixed(4)}; training ${trainSeconds.toFixed(1)} s; ${Math.round(perSecond)} mails/s; no calibrated probabilities, so no coverage at a precision`,
+  );
 }
 
 export async function run(): Promise<void> {

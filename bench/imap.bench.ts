@@ -43,7 +43,9 @@ async function deliverAll(dovecot: Dovecot, mails: string[]): Promise<Map<string
   return delivered;
 }
 
-async function benchPostrobot(mails: string[]): Promise<{ rate: number; p50: number; p99: number; seconds: number }> {
+async function benchPostrobot(
+  mails: string[],
+): Promise<{ rate: number; p50: number; p99: number; seconds: number }> {
   const dovecot = new Dovecot();
   const dir = mkdtempSync(join(tmpdir(), 'postrobot-bench-'));
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
@@ -68,7 +70,8 @@ async function benchPostrobot(mails: string[]): Promise<{ rate: number; p50: num
     const started = Date.now();
     const delivered = await deliverAll(dovecot, mails);
     const journal = runtime.journal;
-    while (journal.stats().byStatus.done !== mails.length) await new Promise((r) => setTimeout(r, 200));
+    while (journal.stats().byStatus.done !== mails.length)
+      await new Promise((r) => setTimeout(r, 200));
     const seconds = (Date.now() - started) / 1000;
     const delays = journal
       .listMessages({})
@@ -82,18 +85,32 @@ async function benchPostrobot(mails: string[]): Promise<{ rate: number; p50: num
     await runtime.daemon.stop();
     await loop;
     await runtime.close();
-    return { rate: mails.length / seconds, p50: percentile(delays, 50), p99: percentile(delays, 99), seconds };
+    return {
+      rate: mails.length / seconds,
+      p50: percentile(delays, 50),
+      p99: percentile(delays, 99),
+      seconds,
+    };
   } finally {
     await dovecot.destroy();
     cleanup();
   }
 }
 
-async function benchBareImapflow(mails: string[]): Promise<{ rate: number; p50: number; p99: number; seconds: number }> {
+async function benchBareImapflow(
+  mails: string[],
+): Promise<{ rate: number; p50: number; p99: number; seconds: number }> {
   const dovecot = new Dovecot();
   await dovecot.start();
   try {
-    const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.imapPort, secure: false, auth: { user: USER, pass: PASSWORD }, logger: false, autoIdleDelay: 200 });
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: dovecot.imapPort,
+      secure: false,
+      auth: { user: USER, pass: PASSWORD },
+      logger: false,
+      autoIdleDelay: 200,
+    });
     client.on('error', () => undefined);
     await client.connect();
     await client.mailboxCreate('Routed').catch(() => undefined);
@@ -107,7 +124,8 @@ async function benchBareImapflow(mails: string[]): Promise<{ rate: number; p50: 
         for (const uid of uids) {
           const message = await client.fetchOne(String(uid), { envelope: true }, { uid: true });
           await client.messageMove(String(uid), 'Routed', { uid: true });
-          if (message && message.envelope?.messageId) movedAt.set(message.envelope.messageId, Date.now());
+          if (message && message.envelope?.messageId)
+            movedAt.set(message.envelope.messageId, Date.now());
         }
         if (uids.length === 0) await new Promise((r) => setTimeout(r, 50));
       }
@@ -119,8 +137,15 @@ async function benchBareImapflow(mails: string[]): Promise<{ rate: number; p50: 
     stop = true;
     await mover;
     await client.logout();
-    const delays = [...movedAt.entries()].map(([id, at]) => at - (delivered.get(id) ?? at)).sort((a, b) => a - b);
-    return { rate: mails.length / seconds, p50: percentile(delays, 50), p99: percentile(delays, 99), seconds };
+    const delays = [...movedAt.entries()]
+      .map(([id, at]) => at - (delivered.get(id) ?? at))
+      .sort((a, b) => a - b);
+    return {
+      rate: mails.length / seconds,
+      p50: percentile(delays, 50),
+      p99: percentile(delays, 99),
+      seconds,
+    };
   } finally {
     await dovecot.destroy();
   }
@@ -128,11 +153,20 @@ async function benchBareImapflow(mails: string[]): Promise<{ rate: number; p50: 
 
 export async function run(): Promise<void> {
   const mails = sampleMails();
-  const print = (name: string, r: { rate: number; p50: number; p99: number; seconds: number }): void => {
-    process.stdout.write(`${name.padEnd(28)} ${r.rate.toFixed(1).padStart(7)} mails/s   delivery→MOVE p50 ${String(Math.round(r.p50)).padStart(5)} ms   p99 ${String(Math.round(r.p99)).padStart(6)} ms   (${r.seconds.toFixed(1)} s)\n`);
+  const print = (
+    name: string,
+    r: { rate: number; p50: number; p99: number; seconds: number },
+  ): void => {
+    process.stdout.write(
+      `${name.padEnd(28)} ${r.rate.toFixed(1).padStart(7)} mails/s   delivery→MOVE p50 ${String(Math.round(r.p50)).padStart(5)} ms   p99 ${String(Math.round(r.p99)).padStart(6)} ms   (${r.seconds.toFixed(1)} s)\n`,
+    );
   };
-  process.stdout.write(`${COUNT} mails delivered by LMTP one at a time while the router runs (IDLE); no OCR, no model.\n`);
+  process.stdout.write(
+    `${COUNT} mails delivered by LMTP one at a time while the router runs (IDLE); no OCR, no model.\n`,
+  );
   print('postrobot (ledger, fsync)', await benchPostrobot(mails));
   print('peer: bare imapflow MOVE', await benchBareImapflow(mails));
-  process.stdout.write('Targets: p99 ≤ 2000 ms and ≥ 50 mails/s. Delivery itself is paced by LMTP (~30 ms a mail).\n');
+  process.stdout.write(
+    'Targets: p99 ≤ 2000 ms and ≥ 50 mails/s. Delivery itself is paced by LMTP (~30 ms a mail).\n',
+  );
 }

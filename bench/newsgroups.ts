@@ -30,21 +30,35 @@ function toInput(text: string): ClassifierInput {
   const body = end >= 0 ? text.slice(end).trim() : text;
   const subject = /^Subject:\s*(.*)$/im.exec(head)?.[1] ?? '';
   const from = /^From:.*?@([A-Za-z0-9.-]+)/im.exec(head)?.[1] ?? null;
-  return { subject, bodyText: body, attachmentNames: [], attachmentText: '', senderDomain: from ? from.toLowerCase() : null };
+  return {
+    subject,
+    bodyText: body,
+    attachmentNames: [],
+    attachmentText: '',
+    senderDomain: from ? from.toLowerCase() : null,
+  };
 }
 
 function readSplit(root: string): NewsMessage[] {
   const out: NewsMessage[] = [];
   for (const group of readdirSync(root).sort()) {
     for (const file of readdirSync(join(root, group))) {
-      out.push({ group, id: Number(file), input: toInput(readFileSync(join(root, group, file), 'latin1')) });
+      out.push({
+        group,
+        id: Number(file),
+        input: toInput(readFileSync(join(root, group, file), 'latin1')),
+      });
     }
   }
   return out;
 }
 
 function findSplitRoot(dir: string, split: 'train' | 'test'): string {
-  for (const candidate of [join(dir, '20news-bydate', split), join(dir, `20news-bydate-${split}`), join(dir, split)]) {
+  for (const candidate of [
+    join(dir, '20news-bydate', split),
+    join(dir, `20news-bydate-${split}`),
+    join(dir, split),
+  ]) {
     try {
       readdirSync(candidate);
       return candidate;

@@ -17,14 +17,19 @@ import { compileEvidence } from '../pipeline/rules.js';
 import { coverageAndPrecision } from '../classifier/thresholds.js';
 
 /** A one-line progress bar on a terminal; silent when stderr is not a TTY (logs, CI). */
-function progress(label: string): { update(step: string, done: number, total: number): void; end(): void } {
+function progress(label: string): {
+  update(step: string, done: number, total: number): void;
+  end(): void;
+} {
   const tty = process.stderr.isTTY === true;
   return {
     update(step, done, total) {
       if (!tty) return;
       const width = 30;
       const filled = Math.round((width * done) / Math.max(total, 1));
-      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${step} ${done}/${total}   `);
+      process.stderr.write(
+        `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${step} ${done}/${total}   `,
+      );
     },
     end() {
       if (tty) process.stderr.write('\n');
@@ -33,7 +38,10 @@ function progress(label: string): { update(step: string, done: number, total: nu
 }
 
 function requireDir(dir: string | undefined, option: string): string {
-  if (!dir) throw new UsageError(`${option} DIR is required: a folder with one sub-folder of .eml files per area id`);
+  if (!dir)
+    throw new UsageError(
+      `${option} DIR is required: a folder with one sub-folder of .eml files per area id`,
+    );
   const full = resolve(dir);
   if (!existsSync(full)) throw new UsageError(`${option} ${dir}: no such folder`);
   return full;
@@ -45,10 +53,16 @@ interface ThresholdFlags {
   shrinkage?: string;
 }
 
-function numberFlag(value: string | undefined, name: string, min: number, max: number): number | undefined {
+function numberFlag(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} takes a number from ${min} to ${max}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`${name} takes a number from ${min} to ${max}`);
   return n;
 }
 
@@ -71,17 +85,29 @@ function pct(x: number): string {
 
 export function formatReport(report: EvaluationReport): string {
   const lines: string[] = [];
-  lines.push(`${report.examples} mails, ${report.folds}-fold nested cross-validation${report.evidence ? ', model + evidence' : ''}`);
+  lines.push(
+    `${report.examples} mails, ${report.folds}-fold nested cross-validation${report.evidence ? ', model + evidence' : ''}`,
+  );
   lines.push(`accuracy (full coverage): ${pct(report.accuracy)}`);
-  lines.push(`at target precision ${pct(report.targetPrecision)}: coverage ${pct(report.coverage)} (${report.routed}/${report.routable} routable mails routed), precision ${pct(report.precision)}`);
+  lines.push(
+    `at target precision ${pct(report.targetPrecision)}: coverage ${pct(report.coverage)} (${report.routed}/${report.routable} routable mails routed), precision ${pct(report.precision)}`,
+  );
   lines.push('');
-  lines.push(`${'area'.padEnd(20)} ${'mails'.padStart(6)} ${'precision'.padStart(10)} ${'recall'.padStart(8)} ${'routed'.padStart(8)}`);
+  lines.push(
+    `${'area'.padEnd(20)} ${'mails'.padStart(6)} ${'precision'.padStart(10)} ${'recall'.padStart(8)} ${'routed'.padStart(8)}`,
+  );
   for (const a of report.perArea) {
-    lines.push(`${a.area.padEnd(20)} ${String(a.support).padStart(6)} ${pct(a.precision).padStart(10)} ${pct(a.recall).padStart(8)} ${pct(a.coverage).padStart(8)}`);
+    lines.push(
+      `${a.area.padEnd(20)} ${String(a.support).padStart(6)} ${pct(a.precision).padStart(10)} ${pct(a.recall).padStart(8)} ${pct(a.coverage).padStart(8)}`,
+    );
   }
   lines.push('');
   lines.push('confusion (rows: true area, columns: predicted, in the order above)');
-  report.confusion.forEach((row, k) => lines.push(`${(report.labels[k] ?? '').padEnd(20)} ${row.map((n) => String(n).padStart(4)).join('')}`));
+  report.confusion.forEach((row, k) =>
+    lines.push(
+      `${(report.labels[k] ?? '').padEnd(20)} ${row.map((n) => String(n).padStart(4)).join('')}`,
+    ),
+  );
   return lines.join('\n');
 }
 
@@ -90,9 +116,14 @@ async function trainCommand(opts: { data?: string; out?: string } & ThresholdFla
   const out = resolve(opts.out ?? 'models/default');
   const options = trainOptionsFrom(opts);
   const bar = progress('train');
-  const { examples, skipped } = await loadTrainingDir(data, (done, total) => bar.update('reading', done, total));
+  const { examples, skipped } = await loadTrainingDir(data, (done, total) =>
+    bar.update('reading', done, total),
+  );
   const started = performance.now();
-  const trained = trainModel(examples, { ...options, onProgress: (step, done, total) => bar.update(step, done, total) });
+  const trained = trainModel(examples, {
+    ...options,
+    onProgress: (step, done, total) => bar.update(step, done, total),
+  });
   bar.end();
   const body = toBody(trained);
   const file = writeModelFile(out, body);
@@ -111,52 +142,84 @@ async function trainCommand(opts: { data?: string; out?: string } & ThresholdFla
   );
 }
 
-async function evalCommand(opts: { data?: string; folds: string; svg?: string; json?: boolean; evidence: boolean } & ThresholdFlags): Promise<void> {
+async function evalCommand(
+  opts: {
+    data?: string;
+    folds: string;
+    svg?: string;
+    json?: boolean;
+    evidence: boolean;
+  } & ThresholdFlags,
+): Promise<void> {
   const data = requireDir(opts.data, '--data');
   const folds = Number(opts.folds);
-  if (!Number.isInteger(folds) || folds < 2 || folds > 20) throw new UsageError('--folds takes a whole number from 2 to 20');
+  if (!Number.isInteger(folds) || folds < 2 || folds > 20)
+    throw new UsageError('--folds takes a whole number from 2 to 20');
   const options = { ...trainOptionsFrom(opts), ...(opts.evidence ? {} : { evidence: null }) };
   const bar = progress('eval');
-  const { examples } = await loadTrainingDir(data, (done, total) => bar.update('reading', done, total));
-  const report = evaluate(examples, folds, options, (done, total) => bar.update('fold', done, total));
+  const { examples } = await loadTrainingDir(data, (done, total) =>
+    bar.update('reading', done, total),
+  );
+  const report = evaluate(examples, folds, options, (done, total) =>
+    bar.update('fold', done, total),
+  );
   bar.end();
   if (opts.svg) writeFileSync(opts.svg, curveSvg(report));
-  process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n${opts.svg ? `curve written to ${opts.svg}\n` : ''}`);
+  process.stdout.write(
+    opts.json
+      ? `${JSON.stringify(report)}\n`
+      : `${formatReport(report)}\n${opts.svg ? `curve written to ${opts.svg}\n` : ''}`,
+  );
 }
 
 /** Human-confirmed examples from the journal, when the data directory has one. */
-async function confirmedFromJournal(configFile: string | undefined): Promise<{ examples: ConfirmedExample[]; note: string }> {
+async function confirmedFromJournal(
+  configFile: string | undefined,
+): Promise<{ examples: ConfirmedExample[]; note: string }> {
   const config = loadConfig(configFile);
   const { dataPaths } = await import('../daemon/main.js');
   const paths = dataPaths(config.dataDir);
-  if (!existsSync(paths.journal)) return { examples: [], note: `no journal at ${paths.journal}: original data only` };
+  if (!existsSync(paths.journal))
+    return { examples: [], note: `no journal at ${paths.journal}: original data only` };
   const { SqliteJournal } = await import('../journal/sqlite-journal.js');
   const { BlobStore } = await import('../journal/blob-store.js');
   const journal = new SqliteJournal(paths.journal);
   try {
     const blobs = new BlobStore(paths.store);
     const rows = journal.listTrainingExamples();
-    const examples = rows.filter((row) => blobs.has(row.sha256, 'eml')).map((row) => ({ raw: blobs.read(row.sha256, 'eml'), area: row.area }));
-    return { examples, note: `${examples.length} human-confirmed mails from the journal (${rows.length - examples.length} without stored mail)` };
+    const examples = rows
+      .filter((row) => blobs.has(row.sha256, 'eml'))
+      .map((row) => ({ raw: blobs.read(row.sha256, 'eml'), area: row.area }));
+    return {
+      examples,
+      note: `${examples.length} human-confirmed mails from the journal (${rows.length - examples.length} without stored mail)`,
+    };
   } finally {
     journal.close();
   }
 }
 
-async function retrainCommand(opts: { data?: string; out?: string; folds: string } & ThresholdFlags): Promise<void> {
+async function retrainCommand(
+  opts: { data?: string; out?: string; folds: string } & ThresholdFlags,
+): Promise<void> {
   const data = requireDir(opts.data, '--data');
   const config = loadConfig(opts.config);
   const out = resolve(opts.out ?? config.modelDir);
   const options = trainOptionsFrom(opts);
   const { examples } = await loadTrainingDir(data);
   const confirmed = await confirmedFromJournal(opts.config);
-  const result = await retrain(examples, confirmed.examples, out, { ...options, folds: Number(opts.folds) });
+  const result = await retrain(examples, confirmed.examples, out, {
+    ...options,
+    folds: Number(opts.folds),
+  });
   process.stdout.write(
     [
       confirmed.note,
       `before: coverage ${pct(result.before.coverage)} at precision ${pct(result.before.precision)} (${result.before.examples} mails)`,
       `after:  coverage ${pct(result.after.coverage)} at precision ${pct(result.after.precision)} (${result.after.examples} mails)`,
-      result.replaced ? `model replaced: ${result.version} in ${out}` : 'model kept: the retrained one would route less',
+      result.replaced
+        ? `model replaced: ${result.version} in ${out}`
+        : 'model kept: the retrained one would route less',
     ].join('\n') + '\n',
   );
 }
@@ -164,33 +227,48 @@ async function retrainCommand(opts: { data?: string; out?: string; folds: string
 export function registerClassifierCommands(program: Command): void {
   program
     .command('train')
-    .description('train the model from sorted mail: DIR has one folder of .eml files per area id (and manual/)')
+    .description(
+      'train the model from sorted mail: DIR has one folder of .eml files per area id (and manual/)',
+    )
     .option('--data <dir>', 'training data folder')
     .option('--out <dir>', 'where to write the model', 'models/default')
     .option('--config <file>', 'configuration file (target precision and evidence)')
-    .option('--drift-allowance <share>', 'share of the error budget held-out mail may use (default 0.5)')
+    .option(
+      '--drift-allowance <share>',
+      'share of the error budget held-out mail may use (default 0.5)',
+    )
     .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 300)")
     .action(trainCommand);
   program
     .command('eval')
-    .description('cross-validated report: accuracy, per-area precision and recall, coverage at the target precision')
+    .description(
+      'cross-validated report: accuracy, per-area precision and recall, coverage at the target precision',
+    )
     .option('--data <dir>', 'training data folder')
     .option('--folds <k>', 'number of folds', '5')
     .option('--svg <file>', 'write the coverage/precision curve as SVG')
     .option('--json', 'print the report as JSON')
     .option('--config <file>', 'configuration file (target precision and evidence)')
     .option('--no-evidence', "leave routing.yaml's evidence out (to measure what it adds)")
-    .option('--drift-allowance <share>', 'share of the error budget held-out mail may use (default 0.5)')
+    .option(
+      '--drift-allowance <share>',
+      'share of the error budget held-out mail may use (default 0.5)',
+    )
     .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 300)")
     .action(evalCommand);
   program
     .command('retrain')
-    .description('train on the original data plus mail people confirmed; replace the model only if it routes no less')
+    .description(
+      'train on the original data plus mail people confirmed; replace the model only if it routes no less',
+    )
     .option('--data <dir>', 'the original training data folder')
     .option('--out <dir>', 'model folder (default: the configured one)')
     .option('--config <file>', 'configuration file')
     .option('--folds <k>', 'number of folds for the comparison', '5')
-    .option('--drift-allowance <share>', 'share of the error budget held-out mail may use (default 0.5)')
+    .option(
+      '--drift-allowance <share>',
+      'share of the error budget held-out mail may use (default 0.5)',
+    )
     .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 300)")
     .action(retrainCommand);
 }

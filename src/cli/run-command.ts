@@ -91,8 +91,11 @@ export function registerRunCommand(program: Command): void {
         const runtime: Runtime = createRuntime(config, log, {
           model,
           ...(options.shadow ? { shadow: true } : {}),
-          handlers: opsHandlers(config, mailer, () => runtime, () =>
-            ops?.metrics.notices.inc({ kind: 'notice' }),
+          handlers: opsHandlers(
+            config,
+            mailer,
+            () => runtime,
+            () => ops?.metrics.notices.inc({ kind: 'notice' }),
           ),
         });
         const areaIds = new Set(config.routing.areas.map((area) => area.id));

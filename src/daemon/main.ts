@@ -71,8 +71,17 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
     const source = options.source ?? adapters.source;
     const handlers: ActionHandlers = { ...adapters.handlers, ...options.handlers };
     // Attachment text for the decision, and OCR text layers on filed scans (src/pdf/ocr).
-    const attachments = createAttachmentTextService(config.main.ocr, log.child({ component: 'ocr' }));
-    const bundles = new BundleQueue({ journal, blobs, bundleDir: join(config.dataDir, 'bundles'), log: log.child({ component: 'bundle' }), textLayer: attachments.textLayer });
+    const attachments = createAttachmentTextService(
+      config.main.ocr,
+      log.child({ component: 'ocr' }),
+    );
+    const bundles = new BundleQueue({
+      journal,
+      blobs,
+      bundleDir: join(config.dataDir, 'bundles'),
+      log: log.child({ component: 'bundle' }),
+      textLayer: attachments.textLayer,
+    });
     const processor = new MailProcessor({
       journal,
       blobs,

@@ -12,11 +12,17 @@ describe('the case register from the command line', () => {
   it('imports known cases into the configured data directory and shows them', () => {
     const file = configIn(dir);
     const csv = join(dir, 'cases.csv');
-    writeFileSync(csv, 'caseNumber,area,caseworker\n2024-0100003,boern-unge,mette.holm@ast.dk\n25-400002,arbejdsskade,\n');
+    writeFileSync(
+      csv,
+      'caseNumber,area,caseworker\n2024-0100003,boern-unge,mette.holm@ast.dk\n25-400002,arbejdsskade,\n',
+    );
     const imported = runCli(['case', 'import', csv, '--config', file]);
     expect(imported.stderr).toBe('');
     expect(imported.stdout).toContain('imported 2 cases');
-    const cases = JSON.parse(runCli(['cases', '--json', '--config', file]).stdout) as { number: string; area: string }[];
+    const cases = JSON.parse(runCli(['cases', '--json', '--config', file]).stdout) as {
+      number: string;
+      area: string;
+    }[];
     expect(cases.map((c) => [c.number, c.area])).toEqual([
       ['24-100003', 'boern-unge'],
       ['25-400002', 'arbejdsskade'],

@@ -30,40 +30,44 @@ describe('npm start on a fresh clone (run --demo)', () => {
   beforeEach(() => ({ dir, cleanup } = tempDir()));
   afterEach(() => cleanup());
 
-  it('seeds the bundled mails, routes every one into exactly one folder and prints a summary', { timeout: 240_000 }, () => {
-    const file = configIn(dir);
-    const total = countEml(FIXTURES);
-    const result = runCli(['run', '--demo', '--once', '--config', file]);
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/Routed per area/);
-    expect(result.stdout).toMatch(/Manuel fordeling\s+\d+/);
-    const config = loadConfig(file, {});
-    expect(maildirFiles(config.inboxDir)).toHaveLength(0);
-    const folders = readdirSync(config.inboxDir).filter((name) => name.startsWith('.'));
-    const filed = folders.reduce(
-      (sum, name) => sum + maildirFiles(join(config.inboxDir, name)).length,
-      0,
-    );
-    expect(filed).toBe(total);
-    const { journal } = openJournal(config);
-    try {
-      const stats = journal.stats();
-      expect(Object.values(stats.byStatus).reduce((a, b) => a + b, 0)).toBe(total);
-      expect(stats.pendingActions).toBe(0);
-      expect(Object.values(stats.routedByArea).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-      expect(journal.listCases().some((c) => c.documents > 0)).toBe(true);
-    } finally {
-      journal.close();
-    }
-    const cases = runCli(['cases', '--json', '--config', file]);
-    expect(cases.status).toBe(0);
-    expect(JSON.parse(cases.stdout).length).toBeGreaterThan(0);
-    // A second start does not seed again.
-    const again = runCli(['run', '--demo', '--once', '--config', file]);
-    expect(again.status).toBe(0);
-    expect(maildirFiles(config.inboxDir)).toHaveLength(0);
-  });
+  it(
+    'seeds the bundled mails, routes every one into exactly one folder and prints a summary',
+    { timeout: 240_000 },
+    () => {
+      const file = configIn(dir);
+      const total = countEml(FIXTURES);
+      const result = runCli(['run', '--demo', '--once', '--config', file]);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/Routed per area/);
+      expect(result.stdout).toMatch(/Manuel fordeling\s+\d+/);
+      const config = loadConfig(file, {});
+      expect(maildirFiles(config.inboxDir)).toHaveLength(0);
+      const folders = readdirSync(config.inboxDir).filter((name) => name.startsWith('.'));
+      const filed = folders.reduce(
+        (sum, name) => sum + maildirFiles(join(config.inboxDir, name)).length,
+        0,
+      );
+      expect(filed).toBe(total);
+      const { journal } = openJournal(config);
+      try {
+        const stats = journal.stats();
+        expect(Object.values(stats.byStatus).reduce((a, b) => a + b, 0)).toBe(total);
+        expect(stats.pendingActions).toBe(0);
+        expect(Object.values(stats.routedByArea).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+        expect(journal.listCases().some((c) => c.documents > 0)).toBe(true);
+      } finally {
+        journal.close();
+      }
+      const cases = runCli(['cases', '--json', '--config', file]);
+      expect(cases.status).toBe(0);
+      expect(JSON.parse(cases.stdout).length).toBeGreaterThan(0);
+      // A second start does not seed again.
+      const again = runCli(['run', '--demo', '--once', '--config', file]);
+      expect(again.status).toBe(0);
+      expect(maildirFiles(config.inboxDir)).toHaveLength(0);
+    },
+  );
 
   it('watches the inbox until SIGTERM, finishes the mail in flight and exits 0', async () => {
     const file = configIn(dir, { source: '\n  pollIntervalSeconds: 0.2' });

@@ -3,12 +3,21 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openJournal } from '../../src/daemon/main.js';
 import { startCli, tempDir, waitFor } from '../helpers.js';
 import { Dovecot } from './dovecot.js';
-import { destinations, fixtureBatch, forwardCounts, imapConfig, misplaced, type ImapTestConfig } from './harness.js';
+import {
+  destinations,
+  fixtureBatch,
+  forwardCounts,
+  imapConfig,
+  misplaced,
+  type ImapTestConfig,
+} from './harness.js';
 import { SmtpSink } from './smtp-sink.js';
 
 const BATCH = 200;
 
-function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function exitOf(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
@@ -37,8 +46,10 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
     sink.received.length = 0;
   });
   afterEach(() => {
-    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    for (const folder of dovecot.folders()) dovecot.doveadm('expunge', '-u', 'robot', 'mailbox', folder, 'all');
+    for (const child of children.splice(0))
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const folder of dovecot.folders())
+      dovecot.doveadm('expunge', '-u', 'robot', 'mailbox', folder, 'all');
     cleanup();
   });
 
@@ -47,7 +58,11 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
     const { journal } = openJournal(setup.config);
     try {
       const stats = journal.stats();
-      return stats.pendingActions === 0 && (stats.byStatus.received ?? 0) === 0 && (stats.byStatus.decided ?? 0) === 0;
+      return (
+        stats.pendingActions === 0 &&
+        (stats.byStatus.received ?? 0) === 0 &&
+        (stats.byStatus.decided ?? 0) === 0
+      );
     } finally {
       journal.close();
     }
@@ -62,14 +77,20 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
       const pending = journal.dueActions('9999', 5);
       const stats = journal.stats();
       journal.close();
-      throw new Error(`not settled: inbox ${dovecot.count('INBOX')}, ${JSON.stringify(stats)}, ${JSON.stringify(pending)}`, { cause: error });
+      throw new Error(
+        `not settled: inbox ${dovecot.count('INBOX')}, ${JSON.stringify(stats)}, ${JSON.stringify(pending)}`,
+        { cause: error },
+      );
     });
     child.kill('SIGTERM');
     expect((await exited).code).toBe(0);
   }
 
   function verify(setup: ImapTestConfig, batch: { messageId: string }[], crashes: number): void {
-    const report = destinations(dovecot, batch.map((m) => m.messageId));
+    const report = destinations(
+      dovecot,
+      batch.map((m) => m.messageId),
+    );
     expect(report.inInbox).toBe(0);
     expect(misplaced(report)).toEqual([]);
     const counts = [...forwardCounts(sink).values()];
@@ -77,7 +98,10 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
     expect(counts.filter((n) => n === 2).length).toBeLessThanOrEqual(crashes);
     const { journal } = openJournal(setup.config);
     try {
-      const forwards = journal.listMessages({}).flatMap((m) => journal.actionsFor(m.id)).filter((a) => a.kind === 'forward');
+      const forwards = journal
+        .listMessages({})
+        .flatMap((m) => journal.actionsFor(m.id))
+        .filter((a) => a.kind === 'forward');
       expect(forwards.every((a) => a.status === 'done')).toBe(true);
       // Every forward the journal planned arrived, under its own deterministic Message-ID.
       expect(forwardCounts(sink).size).toBe(forwards.length);
@@ -100,7 +124,10 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
       expect(batch).toHaveLength(BATCH);
       await dovecot.deliver(batch.map((m) => m.raw));
       const setup = imapConfig(dir, dovecot, sink);
-      const crashing = start(['run', '--config', setup.file], { ...setup.env, POSTROBOT_FAILPOINT: `${point}:${nth}` });
+      const crashing = start(['run', '--config', setup.file], {
+        ...setup.env,
+        POSTROBOT_FAILPOINT: `${point}:${nth}`,
+      });
       const crash = await exitOf(crashing);
       expect(crash.signal).toBe('SIGKILL');
       expect(dovecot.count('INBOX')).toBeGreaterThan(0);
@@ -117,7 +144,8 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
     const first = start(['run', '--config', setup.file], setup.env);
     const second = start(['run', '--config', setup.file], setup.env);
     const stderr: string[] = [];
-    for (const child of [first, second]) child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    for (const child of [first, second])
+      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     const exits = [exitOf(first), exitOf(second)];
     const refused = await Promise.race(exits.map((p, i) => p.then((r) => ({ ...r, i }))));
     expect(refused.code).toBe(1);

@@ -67,7 +67,25 @@ export class Dovecot {
     chmodSync(join(d, 'mail'), 0o777);
     let ssl = 'ssl = no';
     if (this.options.tls) {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-keyout', join(d, 'key.pem'), '-out', join(d, 'cert.pem')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-keyout',
+          join(d, 'key.pem'),
+          '-out',
+          join(d, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       ssl = `ssl = yes\nssl_cert = <${d}/cert.pem\nssl_key = <${d}/key.pem`;
     }
     writeFileSync(join(d, 'users'), `${USER}:{PLAIN}${PASSWORD}::::::\n`);

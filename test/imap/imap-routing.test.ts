@@ -230,7 +230,15 @@ describe('routing a real Dovecot inbox over IMAP', () => {
   });
 
   it('routes mail whose UIDs are above 2^31', async () => {
-    dovecot.doveadm('mailbox', 'update', '-u', 'robot', '--min-next-uid', String(2 ** 31 + 5), 'INBOX');
+    dovecot.doveadm(
+      'mailbox',
+      'update',
+      '-u',
+      'robot',
+      '--min-next-uid',
+      String(2 ** 31 + 5),
+      'INBOX',
+    );
     await dovecot.deliver([sickPayComplaint]);
     const rt = start();
     await rt.daemon.pass();

@@ -17,21 +17,30 @@ describe('TLS to the IMAP server fails closed', () => {
   it.each([
     ['imaps://', () => `imaps://robot@127.0.0.1:${dovecot.imapsPort}`],
     ['imap+starttls://', () => `imap+starttls://robot@127.0.0.1:${dovecot.imapPort}`],
-  ])('%s to a server with a certificate we cannot verify: no login, no plaintext fallback, mail untouched', async (_scheme, url) => {
-    const { dir, cleanup } = tempDir();
-    try {
-      const file = configIn(dir, { imap: '\n  reconnectBaseSeconds: 0.1\n  reconnectMaxSeconds: 0.2', metrics: '\n  enabled: false' });
-      const config = loadConfig(file, { POSTROBOT_IMAP_URL: url(), POSTROBOT_IMAP_PASSWORD: PASSWORD });
-      const runtime = createRuntime(config, silentLogger());
+  ])(
+    '%s to a server with a certificate we cannot verify: no login, no plaintext fallback, mail untouched',
+    async (_scheme, url) => {
+      const { dir, cleanup } = tempDir();
       try {
-        await expect(runtime.daemon.pass()).rejects.toThrow(/certificate/i);
-        expect(runtime.journal.listMessages({})).toHaveLength(0);
-        expect(dovecot.count('INBOX')).toBe(1);
+        const file = configIn(dir, {
+          imap: '\n  reconnectBaseSeconds: 0.1\n  reconnectMaxSeconds: 0.2',
+          metrics: '\n  enabled: false',
+        });
+        const config = loadConfig(file, {
+          POSTROBOT_IMAP_URL: url(),
+          POSTROBOT_IMAP_PASSWORD: PASSWORD,
+        });
+        const runtime = createRuntime(config, silentLogger());
+        try {
+          await expect(runtime.daemon.pass()).rejects.toThrow(/certificate/i);
+          expect(runtime.journal.listMessages({})).toHaveLength(0);
+          expect(dovecot.count('INBOX')).toBe(1);
+        } finally {
+          await runtime.close();
+        }
       } finally {
-        await runtime.close();
+        cleanup();
       }
-    } finally {
-      cleanup();
-    }
-  });
+    },
+  );
 });

@@ -12,7 +12,10 @@ export function skewAngle(grey: Uint8Array, width: number, height: number, maxDe
   const threshold = Math.min(160, (sum / grey.length) * 0.6);
   for (let y = 0; y < height; y += 1)
     for (let x = 0; x < width; x += 1)
-      if (grey[y * width + x]! < threshold) (xs.push(x), ys.push(y));
+      if (grey[y * width + x]! < threshold) {
+        xs.push(x);
+        ys.push(y);
+      }
   if (xs.length < 200 || xs.length > width * height * 0.4) return 0;
 
   const score = (degrees: number): number => {
@@ -30,7 +33,10 @@ export function skewAngle(grey: Uint8Array, width: number, height: number, maxDe
     let top = -1;
     for (let degrees = from; degrees <= to + 1e-9; degrees += step) {
       const value = score(degrees);
-      if (value > top) ((top = value), (angle = degrees));
+      if (value > top) {
+        top = value;
+        angle = degrees;
+      }
     }
     return angle;
   };
