@@ -136,6 +136,10 @@ export class OcrPool {
           logger: () => {},
           errorHandler: (error: unknown) =>
             this.options.log?.warn({ event: 'ocr-worker-error', err: error }, 'OCR worker error'),
+        }).then(async (worker) => {
+          // Tesseract's own diagnostics ("Image too small to scale!!") would go to stderr.
+          await worker.setParameters({ debug_file: '/dev/null' });
+          return worker;
         }),
       );
       // A worker that failed to start is started again for the next page.

@@ -66,6 +66,9 @@ function pgm(data: Uint8Array, width: number, height: number): Uint8Array {
  * output), greyscale, scaled under the pixel limit, despeckled and straightened as asked.
  * Throws OcrError when it cannot be read.
  */
+/** Below this many pixels on a side an image is not read. */
+const MIN_SIDE = 16;
+
 export async function prepareImage(
   bytes: Uint8Array,
   type: string,
@@ -83,6 +86,13 @@ export async function prepareImage(
   try {
     const { source, width, height, density } =
       type === 'pgm' ? decodePgm(bytes) : await decode(bytes, page, refuseAbove);
+    // Logos, spacers and tracking pixels hold no text; tesseract would only complain on stderr.
+    if (width < MIN_SIDE || height < MIN_SIDE) {
+      throw new OcrError(
+        'OcrImageUnreadable',
+        `the image is ${width} × ${height} pixels, too small to hold text`,
+      );
+    }
     const scale = Math.min(1, Math.sqrt(options.maxPixels / Math.max(1, width * height)));
     const dpi = density && density >= 70 && density <= 1200 ? density : (options.defaultDpi ?? 300);
     let pipeline = source.rotate().greyscale().flatten({ background: '#ffffff' });
