@@ -97,6 +97,7 @@ export function registerRunCommand(program: Command): void {
             () => runtime,
             () => ops?.metrics.notices.inc({ kind: 'notice' }),
           ),
+          onOcrPages: (pages) => ops?.metrics.ocrPages.inc({}, pages),
         });
         const areaIds = new Set(config.routing.areas.map((area) => area.id));
         if (options.demo && config.main.source.kind === 'maildir') {

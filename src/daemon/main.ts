@@ -52,6 +52,8 @@ export interface RuntimeOptions {
   /** Extra or replacement action handlers (IMAP move, SMTP forward). */
   handlers?: ActionHandlers;
   source?: MailSource;
+  /** Told how many pages OCR read for a mail (for the metrics). */
+  onOcrPages?: (pages: number) => void;
 }
 
 /** Builds the runtime: lock first, then journal, store, source, actions, processor, loop. */
@@ -74,6 +76,7 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
     const attachments = createAttachmentTextService(
       config.main.ocr,
       log.child({ component: 'ocr' }),
+      options.onOcrPages,
     );
     const bundles = new BundleQueue({
       journal,
@@ -95,6 +98,7 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
       log: log.child({ component: 'pipeline' }),
       onFiled: (caseNumber) => bundles.enqueue(caseNumber),
       attachmentText: attachments.text,
+      canForward: () => handlers.forward !== undefined,
     });
     const outbox = new OutboxRunner(
       journal,

@@ -34,6 +34,8 @@ export interface ProcessorDeps {
   onFiled?: (caseNumber: string) => void;
   /** Text of the attachments: text layers, and OCR of scans when the decision needs it. */
   attachmentText?: AttachmentTextSource;
+  /** Whether forwards can be sent (an SMTP relay is configured); true when not given. */
+  canForward?: () => boolean;
 }
 
 export type ProcessOutcome = 'known' | 'duplicate' | 'decided' | 'quarantined';
@@ -169,7 +171,10 @@ export class MailProcessor {
       extracted = evaluated.extracted;
       for (const attachment of mail.attachments)
         blobs.put(attachment.content, 'bin', { durable: false });
-      const decision = evaluated.decision;
+      // Without an SMTP relay the area addresses are not forwarded to; the audit trail says so.
+      const canForward = this.deps.canForward?.() ?? true;
+      const skipped = canForward ? 0 : evaluated.decision.forwardTo.length;
+      const decision = canForward ? evaluated.decision : { ...evaluated.decision, forwardTo: [] };
       const commit = planCommit({
         messageId: message.id,
         sha256: message.sha256,
@@ -180,6 +185,12 @@ export class MailProcessor {
         shadow: this.deps.shadow(),
         error: null,
       });
+      if (skipped > 0 && decision.kind === 'route' && !this.deps.shadow()) {
+        commit.events.push({
+          kind: 'forward-skipped',
+          detail: { addresses: skipped, reason: 'no SMTP relay configured' },
+        });
+      }
       journal.commitDecision(commit);
       await this.afterCommit(() => failpoint('after-decision'));
       if (commit.caseNumber && commit.documents.length > 0 && !this.deps.shadow())

@@ -30,6 +30,7 @@ export interface AttachmentTextService {
 export function createAttachmentTextService(
   config: OcrConfig,
   log?: Logger,
+  onPages?: (pages: number) => void,
 ): AttachmentTextService {
   const reader = new AttachmentTextReader(config, log);
   return {
@@ -37,6 +38,7 @@ export function createAttachmentTextService(
     text: async (mail, options) => {
       const started = Date.now();
       const result = await reader.read(mail, options);
+      if (result.ocrPages > 0) onPages?.(result.ocrPages);
       if (result.ocrPages > 0)
         log?.info(
           { event: 'ocr-read', pages: result.ocrPages, ms: Date.now() - started },
