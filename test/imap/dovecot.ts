@@ -50,7 +50,8 @@ export class Dovecot {
   private process: ChildProcess | null = null;
 
   /** With `tls`, Dovecot offers imaps and STARTTLS with a self-signed certificate. */
-  constructor(private readonly options: { tls?: boolean } = {}) {
+  /** `capability` replaces what Dovecot announces after login (e.g. a server without MOVE). */
+  constructor(private readonly options: { tls?: boolean; capability?: string } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'postrobot-dovecot-'));
     // Dovecot's auth process runs as "dovecot" and needs to pass through the folder.
     chmodSync(this.dir, 0o755);
@@ -96,6 +97,7 @@ base_dir = ${d}/run
 state_dir = ${d}/state
 log_path = ${d}/dovecot.log
 protocols = imap lmtp
+${this.options.capability ? `imap_capability = ${this.options.capability}` : ''}
 listen = 127.0.0.1
 ${ssl}
 disable_plaintext_auth = no
