@@ -51,7 +51,13 @@ export class Dovecot {
 
   /** With `tls`, Dovecot offers imaps and STARTTLS with a self-signed certificate. */
   /** `capability` replaces what Dovecot announces after login (e.g. a server without MOVE). */
-  constructor(private readonly options: { tls?: boolean; capability?: string } = {}) {
+  constructor(
+    private readonly options: {
+      tls?: boolean;
+      capability?: string;
+      oauth2IntrospectionUrl?: string;
+    } = {},
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'postrobot-dovecot-'));
     // Dovecot's auth process runs as "dovecot" and needs to pass through the folder.
     chmodSync(this.dir, 0o755);
@@ -101,8 +107,8 @@ ${this.options.capability ? `imap_capability = ${this.options.capability}` : ''}
 listen = 127.0.0.1
 ${ssl}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {
+auth_mechanisms = plain login${this.options.oauth2IntrospectionUrl ? ' xoauth2 oauthbearer' : ''}
+${this.oauthPassdb()}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${d}/users
 }
@@ -129,6 +135,18 @@ service lmtp {
 }
 `,
     );
+  }
+
+  /** An OAuth2 passdb that asks the test's token introspection endpoint. */
+  private oauthPassdb(): string {
+    const url = this.options.oauth2IntrospectionUrl;
+    if (!url) return '';
+    const file = join(this.dir, 'oauth2.conf.ext');
+    writeFileSync(
+      file,
+      `introspection_mode = post\nintrospection_url = ${url}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n`,
+    );
+    return `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${file}\n}\n`;
   }
 
   async start(): Promise<void> {
