@@ -48,12 +48,16 @@ const CLEAN_ENV = Object.fromEntries(
 );
 
 /** Runs the postrobot CLI from source (through tsx) and waits for it. */
-export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+): CliResult {
   const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: ROOT,
     env: { ...CLEAN_ENV, ...env },
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: timeoutMs,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

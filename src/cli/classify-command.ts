@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { dataPaths } from '../daemon/main.js';
+import { classifyContext } from '../daemon/classify-context.js';
 import { OWN_MARKER_HEADER } from '../daemon/processor.js';
 import { describeError, PostrobotError } from '../errors.js';
 import { SqliteJournal } from '../journal/sqlite-journal.js';
-import type { Journal } from '../journal/journal.js';
 import { silentLogger } from '../log/logger.js';
-import { classify, type ClassifyContext } from '../pipeline/classify.js';
+import { classify } from '../pipeline/classify.js';
 import { decide } from '../pipeline/decide.js';
 import { extractMail } from '../pipeline/extract.js';
 import { parseMail } from '../pipeline/parse.js';
@@ -23,20 +23,6 @@ interface ClassifyLine {
   decision: 'route' | 'manual';
   caseNumber: string | null;
   reasons: string[];
-}
-
-function lookups(journal: Journal | null): Omit<ClassifyContext, 'routing' | 'model'> {
-  return {
-    knownCase: (n) => {
-      const found = journal?.getCase(n);
-      return found ? { area: found.area } : undefined;
-    },
-    caseOfReferencedMail: (ids) =>
-      journal?.findByMessageIdHeader(ids).find((m) => m.caseNumber)?.caseNumber ?? null,
-    isPartyOnCase: (n, sender) =>
-      sender !== null &&
-      (journal?.listMessages({ caseNumber: n }).some((m) => m.sender === sender) ?? false),
-  };
 }
 
 export function registerClassifyCommand(program: Command): void {
@@ -68,11 +54,11 @@ export function registerClassifyCommand(program: Command): void {
                 caseNumberPatterns: config.caseNumberPatterns,
                 ownMarkerHeader: OWN_MARKER_HEADER,
               });
-              const classification = classify(mail, extracted, {
-                routing,
-                model,
-                ...lookups(journal),
-              });
+              const classification = classify(
+                mail,
+                extracted,
+                classifyContext(journal, routing, model),
+              );
               const decision = decide(
                 classification,
                 extracted.automatic,

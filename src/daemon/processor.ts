@@ -4,7 +4,7 @@ import type { BlobStore } from '../journal/blob-store.js';
 import type { Journal } from '../journal/journal.js';
 import type { MessageRecord } from '../journal/records.js';
 import { contentKey } from '../pipeline/content-key.js';
-import { classify, type ClassifyContext, type ModelLike } from '../pipeline/classify.js';
+import { classify, type ModelLike } from '../pipeline/classify.js';
 import { decide, quarantineDecision } from '../pipeline/decide.js';
 import { extractMail } from '../pipeline/extract.js';
 import { parseMail, type ParseLimits } from '../pipeline/parse.js';
@@ -15,6 +15,7 @@ import {
 import { moveKey, planCommit } from '../pipeline/plan.js';
 import type { CompiledRouting } from '../pipeline/routing.js';
 import type { ExtractedMail, ParsedMail } from '../types.js';
+import { classifyContext } from './classify-context.js';
 import { failpoint } from './failpoint.js';
 import type { MailSource, SourceItem } from './ports.js';
 
@@ -162,7 +163,11 @@ export class MailProcessor {
       // Waits for OCR of scans only when the decision needs it: see decide-with-scans.ts.
       const evaluated = await decideWithAttachmentText(parsed, this.deps.attachmentText, (text) => {
         const ex = extractMail(parsed, options, text);
-        const cl = classify(parsed, ex, this.context(routing, this.deps.model()));
+        const cl = classify(
+          parsed,
+          ex,
+          classifyContext(this.deps.journal, routing, this.deps.model()),
+        );
         return {
           extracted: ex,
           decision: decide(cl, ex.automatic, routing.config, cl.modelThreshold ?? null),
@@ -234,24 +239,5 @@ export class MailProcessor {
       );
       return 'quarantined';
     }
-  }
-
-  private context(routing: CompiledRouting, model: ModelLike | null): ClassifyContext {
-    const { journal } = this.deps;
-    return {
-      routing,
-      model,
-      knownCase: (caseNumber) => {
-        const found = journal.getCase(caseNumber);
-        return found ? { area: found.area } : undefined;
-      },
-      caseOfReferencedMail: (messageIds) =>
-        journal.findByMessageIdHeader(messageIds).find((m) => m.caseNumber)?.caseNumber ?? null,
-      isPartyOnCase: (caseNumber, sender) =>
-        sender !== null &&
-        journal
-          .listMessages({ caseNumber })
-          .some((m) => m.sender?.toLowerCase() === sender.toLowerCase()),
-    };
   }
 }

@@ -1,7 +1,8 @@
+import { classifyContext } from '../daemon/classify-context.js';
 import type { Journal } from '../journal/journal.js';
 import type { BlobStore } from '../journal/blob-store.js';
 import type { MessageRecord } from '../journal/records.js';
-import { classify, type ClassifyContext, type ModelLike } from '../pipeline/classify.js';
+import { classify, type ModelLike } from '../pipeline/classify.js';
 import { decide } from '../pipeline/decide.js';
 import { extractMail } from '../pipeline/extract.js';
 import { parseMail, type ParseLimits } from '../pipeline/parse.js';
@@ -33,29 +34,6 @@ function outcomeOf(kind: string | null, area: string | null): Outcome {
   return kind === 'route' && area ? area : (kind ?? 'manual');
 }
 
-/** The look-ups the classifier needs, read from the journal as it is now. */
-function contextFor(
-  journal: Journal,
-  routing: CompiledRouting,
-  model: ModelLike | null,
-): ClassifyContext {
-  return {
-    routing,
-    model,
-    knownCase: (caseNumber) => {
-      const found = journal.getCase(caseNumber);
-      return found ? { area: found.area } : undefined;
-    },
-    caseOfReferencedMail: (ids) =>
-      journal.findByMessageIdHeader(ids).find((m) => m.caseNumber)?.caseNumber ?? null,
-    isPartyOnCase: (caseNumber, sender) =>
-      sender !== null &&
-      journal
-        .listMessages({ caseNumber })
-        .some((m) => m.sender?.toLowerCase() === sender.toLowerCase()),
-  };
-}
-
 /** Decides one stored mail under a routing configuration, without recording anything. */
 export async function replayOne(
   raw: Buffer,
@@ -70,7 +48,7 @@ export async function replayOne(
       caseNumberPatterns: routing.caseNumberPatterns,
       ownMarkerHeader: 'X-Postrobot-Forward',
     });
-    const classification = classify(mail, extracted, contextFor(journal, routing, model));
+    const classification = classify(mail, extracted, classifyContext(journal, routing, model));
     const decision = decide(
       classification,
       extracted.automatic,

@@ -32,11 +32,12 @@ describe('npm start on a fresh clone (run --demo)', () => {
 
   it(
     'seeds the bundled mails, routes every one into exactly one folder and prints a summary',
-    { timeout: 240_000 },
+    { timeout: 900_000 },
     () => {
       const file = configIn(dir);
       const total = countEml(FIXTURES);
-      const result = runCli(['run', '--demo', '--once', '--config', file]);
+      // The whole example inbox, OCR and the model included: minutes on a loaded 2-core machine.
+      const result = runCli(['run', '--demo', '--once', '--config', file], {}, 600_000);
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(/Routed per area/);
@@ -63,7 +64,7 @@ describe('npm start on a fresh clone (run --demo)', () => {
       expect(cases.status).toBe(0);
       expect(JSON.parse(cases.stdout).length).toBeGreaterThan(0);
       // A second start does not seed again.
-      const again = runCli(['run', '--demo', '--once', '--config', file]);
+      const again = runCli(['run', '--demo', '--once', '--config', file], {}, 240_000);
       expect(again.status).toBe(0);
       expect(maildirFiles(config.inboxDir)).toHaveLength(0);
     },
