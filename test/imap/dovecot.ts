@@ -203,6 +203,36 @@ service lmtp {
     }
   }
 
+  /**
+   * Delivers many mails over a few kept-open LMTP connections, calling `onDelivered` as
+   * each is accepted (the benchmark's clock starts there).
+   */
+  async deliverMany(raws: (string | Buffer)[], connections: number, onDelivered: (index: number) => void): Promise<void> {
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: this.lmtpPort,
+      lmtp: true,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: connections,
+      maxMessages: Infinity,
+      logger: false,
+    } as never);
+    try {
+      let next = 0;
+      const lanes = Array.from({ length: connections }, async () => {
+        while (next < raws.length) {
+          const index = next++;
+          await transport.sendMail({ envelope: { from: 'sender@example.dk', to: [USER] }, raw: raws[index]! });
+          onDelivered(index);
+        }
+      });
+      await Promise.all(lanes);
+    } finally {
+      transport.close();
+    }
+  }
+
   /** Message-IDs (or first subject line) of every mail in a folder, via doveadm. */
   messageIds(folder: string): string[] {
     const out = this.doveadm('fetch', '-u', USER, 'hdr.message-id', 'mailbox', folder);
