@@ -48,8 +48,11 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   svm: DEFAULT_SVM_OPTIONS,
   targetPrecision: 0.98,
   pseudoErrors: 1,
-  shrinkage: 300,
-  driftAllowance: 0.5,
+  // Chosen by nested cross-validation on the fixtures (README): 0.75 and 100 met the 98 %
+  // target in 5- and 10-fold CV (0.982, 0.985) at 0.56–0.57 coverage; the earlier 0.5 and
+  // 300 (chosen on 20 Newsgroups) routed 0.37 at no better precision.
+  shrinkage: 100,
+  driftAllowance: 0.75,
   folds: 5,
   singleHoldoutAbove: 4000,
   holdoutFraction: 0.2,
