@@ -49,7 +49,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   targetPrecision: 0.98,
   pseudoErrors: 1,
   // Chosen by nested cross-validation on the fixtures (README): 0.75 and 100 met the 98 %
-  // target in 5- and 10-fold CV (0.982, 0.985) at 0.56–0.57 coverage; the earlier 0.5 and
+  // target in 5- and 10-fold CV (precision 0.982–0.985) at 0.56–0.60 coverage; the earlier 0.5 and
   // 300 (chosen on 20 Newsgroups) routed 0.37 at no better precision.
   shrinkage: 100,
   driftAllowance: 0.75,
