@@ -235,9 +235,9 @@ export function registerClassifierCommands(program: Command): void {
     .option('--config <file>', 'configuration file (target precision and evidence)')
     .option(
       '--drift-allowance <share>',
-      'share of the error budget held-out mail may use (default 0.5)',
+      'share of the error budget held-out mail may use (default 0.75)',
     )
-    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 300)")
+    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 100)")
     .action(trainCommand);
   program
     .command('eval')
@@ -252,9 +252,9 @@ export function registerClassifierCommands(program: Command): void {
     .option('--no-evidence', "leave routing.yaml's evidence out (to measure what it adds)")
     .option(
       '--drift-allowance <share>',
-      'share of the error budget held-out mail may use (default 0.5)',
+      'share of the error budget held-out mail may use (default 0.75)',
     )
-    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 300)")
+    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 100)")
     .action(evalCommand);
   program
     .command('retrain')
@@ -267,8 +267,8 @@ export function registerClassifierCommands(program: Command): void {
     .option('--folds <k>', 'number of folds for the comparison', '5')
     .option(
       '--drift-allowance <share>',
-      'share of the error budget held-out mail may use (default 0.5)',
+      'share of the error budget held-out mail may use (default 0.75)',
     )
-    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 300)")
+    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 100)")
     .action(retrainCommand);
 }

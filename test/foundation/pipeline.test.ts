@@ -69,7 +69,8 @@ describe('the pipeline on the embedded Maildir inbox', () => {
       [1, 'mail'],
     ]);
     const kinds = rt.journal.events({ messageId: message!.id }).map((e) => e.kind);
-    expect(kinds).toEqual(['received', 'journalised', 'decided', 'action-done']);
+    // arbejdsskade has a forward address, but no SMTP relay is configured here.
+    expect(kinds).toEqual(['received', 'journalised', 'decided', 'forward-skipped', 'action-done']);
   });
 
   it('routes a new complaint by the evidence in the routing file, as new post in its area', async () => {
@@ -82,6 +83,19 @@ describe('the pipeline on the embedded Maildir inbox', () => {
       message?.reasons.some((r) => r.kind === 'evidence' && r.detail.includes('sygedagpenge')),
     ).toBe(true);
     expect(rt.journal.newPost('beskaeftigelse')).toHaveLength(1);
+  });
+
+  it('without an SMTP relay plans no forward and says so in the audit trail', async () => {
+    const rt = start();
+    deliver(sickPayComplaint);
+    await rt.daemon.pass();
+    const [message] = rt.journal.listMessages({});
+    expect(message).toMatchObject({ status: 'done', decision: 'route', area: 'beskaeftigelse' });
+    expect(rt.journal.actionsFor(message!.id).map((a) => a.kind)).toEqual(['move']);
+    const skipped = rt.journal
+      .events({ messageId: message!.id })
+      .find((e) => e.kind === 'forward-skipped');
+    expect(skipped?.detail).toMatchObject({ addresses: 1, reason: 'no SMTP relay configured' });
   });
 
   it('never forwards an auto-reply: it goes to "Manuel fordeling" with the loop-guard reason', async () => {
