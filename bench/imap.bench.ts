@@ -37,7 +37,9 @@ function percentile(sorted: number[], p: number): number {
 async function deliverAll(dovecot: Dovecot, mails: string[]): Promise<Map<string, number>> {
   const delivered = new Map<string, number>();
   const raws = mails.map((mail) => Buffer.from(mail, 'latin1'));
-  await dovecot.deliverMany(raws, 4, (index) => delivered.set(`<bench-${index}@bench.postrobot>`, Date.now()));
+  await dovecot.deliverMany(raws, 4, (index) =>
+    delivered.set(`<bench-${index}@bench.postrobot>`, Date.now()),
+  );
   return delivered;
 }
 
@@ -63,7 +65,12 @@ async function benchPostrobot(
       ].join('\n') + '\n',
     );
     const env = { POSTROBOT_IMAP_URL: dovecot.imapUrl, POSTROBOT_IMAP_PASSWORD: PASSWORD };
-    const runtime = createRuntime(loadConfig(file, env), process.env.BENCH_LOG ? createLogger({ level: 'info', pretty: false, destination: process.env.BENCH_LOG }) : silentLogger());
+    const runtime = createRuntime(
+      loadConfig(file, env),
+      process.env.BENCH_LOG
+        ? createLogger({ level: 'info', pretty: false, destination: process.env.BENCH_LOG })
+        : silentLogger(),
+    );
     const loop = runtime.daemon.run();
     const started = Date.now();
     const delivered = await deliverAll(dovecot, mails);

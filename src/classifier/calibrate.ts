@@ -22,7 +22,8 @@ export function calibratedProbabilities(
 ): Float64Array {
   let max = -Infinity;
   for (let k = 0; k < scores.length; k += 1) {
-    const z = calibration.scale * (scores[k]! + (evidence ? calibration.evidenceWeight * evidence[k]! : 0));
+    const z =
+      calibration.scale * (scores[k]! + (evidence ? calibration.evidenceWeight * evidence[k]! : 0));
     out[k] = z;
     if (z > max) max = z;
   }
@@ -83,7 +84,11 @@ function minimise(f: (x: number) => number, lo: number, hi: number, steps = 40):
 export function fitCalibration(data: HeldOutScores): Calibration {
   let calibration: Calibration = { scale: 1, evidenceWeight: 0 };
   const fitScale = (): void => {
-    const logScale = minimise((x) => logLoss(data, { ...calibration, scale: Math.exp(x) }), Math.log(0.1), Math.log(200));
+    const logScale = minimise(
+      (x) => logLoss(data, { ...calibration, scale: Math.exp(x) }),
+      Math.log(0.1),
+      Math.log(200),
+    );
     calibration = { ...calibration, scale: Math.exp(logScale) };
   };
   fitScale();

@@ -18,7 +18,10 @@ const OWN_MARKER = 'X-Postrobot-Forwarded';
 /** What the classifier reads of one raw mail, through the pipeline's parse and extract. */
 export async function inputFromRaw(raw: Buffer): Promise<ClassifierInput> {
   const parsed = await parseMail(raw);
-  return toClassifierInput(parsed, extractMail(parsed, { caseNumberPatterns: [], ownMarkerHeader: OWN_MARKER }));
+  return toClassifierInput(
+    parsed,
+    extractMail(parsed, { caseNumberPatterns: [], ownMarkerHeader: OWN_MARKER }),
+  );
 }
 
 export interface LoadReport {
@@ -27,10 +30,16 @@ export interface LoadReport {
   skipped: { file: string; reason: string }[];
 }
 
-export async function loadTrainingDir(dir: string, onFile?: (done: number, total: number) => void): Promise<LoadReport> {
+export async function loadTrainingDir(
+  dir: string,
+  onFile?: (done: number, total: number) => void,
+): Promise<LoadReport> {
   let entries: string[];
   try {
-    entries = readdirSync(dir).filter((name) => !NOT_AREAS.has(name) && !name.startsWith('.') && statSync(join(dir, name)).isDirectory());
+    entries = readdirSync(dir).filter(
+      (name) =>
+        !NOT_AREAS.has(name) && !name.startsWith('.') && statSync(join(dir, name)).isDirectory(),
+    );
   } catch (error) {
     throw new TrainingDataError(`cannot read the training folder ${dir}`, error);
   }
@@ -51,6 +60,9 @@ export async function loadTrainingDir(dir: string, onFile?: (done: number, total
     }
   }
   const areas = new Set(examples.map((e) => e.label).filter((l) => l !== 'manual'));
-  if (areas.size < 2) throw new TrainingDataError(`${dir} needs .eml files in folders of at least two areas (found ${areas.size})`);
+  if (areas.size < 2)
+    throw new TrainingDataError(
+      `${dir} needs .eml files in folders of at least two areas (found ${areas.size})`,
+    );
   return { examples, skipped };
 }

@@ -2,7 +2,11 @@ import { PostrobotError } from '../errors.js';
 
 /** The model file is missing, unreadable, corrupt or of another format: carry on with rules alone. */
 export class ModelUnusableError extends PostrobotError {
-  constructor(code: 'ModelMissing' | 'ModelCorrupt' | 'ModelFormat', message: string, cause?: unknown) {
+  constructor(
+    code: 'ModelMissing' | 'ModelCorrupt' | 'ModelFormat',
+    message: string,
+    cause?: unknown,
+  ) {
     super(code, message, { retryable: false, cause });
   }
 }

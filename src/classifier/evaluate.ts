@@ -49,7 +49,12 @@ interface Judged extends HeldOutPrediction {
   routed: boolean;
 }
 
-export function evaluate(examples: readonly TrainingExample[], folds: number, options: Partial<TrainOptions> = {}, onFold?: (done: number, total: number) => void): EvaluationReport {
+export function evaluate(
+  examples: readonly TrainingExample[],
+  folds: number,
+  options: Partial<TrainOptions> = {},
+  onFold?: (done: number, total: number) => void,
+): EvaluationReport {
   const labels = [...new Set(examples.map((e) => e.label))].sort();
   const truth = Int32Array.from(examples, (e) => labels.indexOf(e.label));
   const fold = blockedFolds(truth, folds);
@@ -57,14 +62,24 @@ export function evaluate(examples: readonly TrainingExample[], folds: number, op
   const useEvidence = (options.evidence?.length ?? 0) > 0;
   for (let f = 0; f < folds; f += 1) {
     onFold?.(f, folds);
-    const trained = trainModel(examples.filter((_, i) => fold[i] !== f), options);
+    const trained = trainModel(
+      examples.filter((_, i) => fold[i] !== f),
+      options,
+    );
     const model = createTextModel(toBody(trained));
     examples.forEach((example, i) => {
       if (fold[i] !== f) return;
-      const evidence = useEvidence ? scoreEvidence(example.input, options.evidence!).scores : undefined;
+      const evidence = useEvidence
+        ? scoreEvidence(example.input, options.evidence!).scores
+        : undefined;
       const p = model.predict(example.input, evidence);
       const predicted = p.area === null ? -1 : labels.indexOf(p.area);
-      judged.push({ truth: truth[i]!, predicted, probability: p.probability, routed: p.area !== MANUAL && predicted >= 0 && p.probability >= p.threshold });
+      judged.push({
+        truth: truth[i]!,
+        predicted,
+        probability: p.probability,
+        routed: p.area !== MANUAL && predicted >= 0 && p.probability >= p.threshold,
+      });
     });
   }
   onFold?.(folds, folds);
@@ -84,13 +99,20 @@ export function evaluate(examples: readonly TrainingExample[], folds: number, op
       support,
       precision: predictedK.length === 0 ? 1 : hit / predictedK.length,
       recall: support === 0 ? 0 : hit / support,
-      coverage: support === 0 ? 0 : routed.filter((j) => j.truth === k && j.predicted === k).length / support,
+      coverage:
+        support === 0
+          ? 0
+          : routed.filter((j) => j.truth === k && j.predicted === k).length / support,
     };
   });
   const curve: CurvePoint[] = [];
   for (let t = 0; t <= 100; t += 2) {
     const threshold = t / 100;
-    const at = coverageAndPrecision(judged, labels.map(() => threshold), never);
+    const at = coverageAndPrecision(
+      judged,
+      labels.map(() => threshold),
+      never,
+    );
     curve.push({ threshold, coverage: at.coverage, precision: at.precision });
   }
   return {

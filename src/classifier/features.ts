@@ -86,11 +86,17 @@ function isPlainWord(word: string): boolean {
 }
 const NO_CHARS = new Int32Array(0);
 
-export function createFeaturizer(options: FeatureOptions = DEFAULT_FEATURE_OPTIONS, remember = false): Featurizer {
+export function createFeaturizer(
+  options: FeatureOptions = DEFAULT_FEATURE_OPTIONS,
+  remember = false,
+): Featurizer {
   const dim = 1 << options.bits;
   const mask = dim - 1;
   const [minN, maxN] = options.charNgrams;
-  const stemmers: Record<Language, CachedStemmer> = { da: new CachedStemmer('da'), en: new CachedStemmer('en') };
+  const stemmers: Record<Language, CachedStemmer> = {
+    da: new CachedStemmer('da'),
+    en: new CachedStemmer('en'),
+  };
   const caches: Record<Language, Map<string, WordInfo>> = { da: new Map(), en: new Map() };
   const names = new Map<number, string>();
   // Dense scratch, reset after each mail through the list of touched buckets.
@@ -118,7 +124,8 @@ export function createFeaturizer(options: FeatureOptions = DEFAULT_FEATURE_OPTIO
     const folded = ` ${foldDanish(word)} `;
     const out: number[] = [];
     for (let n = minN; n <= maxN; n += 1) {
-      for (let i = 0; i + n <= folded.length; i += 1) out.push(hashRange(folded, i, i + n, SEED.char) & mask);
+      for (let i = 0; i + n <= folded.length; i += 1)
+        out.push(hashRange(folded, i, i + n, SEED.char) & mask);
     }
     return Int32Array.from(out);
   }
@@ -144,8 +151,16 @@ export function createFeaturizer(options: FeatureOptions = DEFAULT_FEATURE_OPTIO
       (language === 'en' && ENGLISH_STOPWORDS.has(folded));
     // Numbers-with-letters and very long tokens (codes, encoded junk) are kept as written:
     // stemming them helps nothing and costs most of the featurising time on old mail.
-    const term = stop ? null : isPlainWord(word) ? foldDanish(stemmers[language].stem(word)) : folded;
-    return { term, hash: term === null ? 0 : hashString(term, SEED.word), chars: charIndices(word) };
+    const term = stop
+      ? null
+      : isPlainWord(word)
+        ? foldDanish(stemmers[language].stem(word))
+        : folded;
+    return {
+      term,
+      hash: term === null ? 0 : hashString(term, SEED.word),
+      chars: charIndices(word),
+    };
   }
 
   function note(index: number, label: string): void {
@@ -153,7 +168,13 @@ export function createFeaturizer(options: FeatureOptions = DEFAULT_FEATURE_OPTIO
   }
 
   /** Word unigrams (and bigrams of neighbouring non-stopwords) into the word block. */
-  function addWords(words: readonly string[], language: Language, amount: number, bigrams: boolean, chars: boolean): void {
+  function addWords(
+    words: readonly string[],
+    language: Language,
+    amount: number,
+    bigrams: boolean,
+    chars: boolean,
+  ): void {
     let previous: WordInfo | null = null;
     for (const word of words) {
       const entry = info(word, language);

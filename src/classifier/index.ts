@@ -14,7 +14,9 @@ export { loadTrainingDir, inputFromRaw } from './dataset.js';
 export { ModelUnusableError, TrainingDataError } from './errors.js';
 
 /** Loads the model in `dir`; a missing or corrupt file is an error value, never a throw. */
-export function loadModel(dir: string): { ok: true; model: TextModel } | { ok: false; reason: string } {
+export function loadModel(
+  dir: string,
+): { ok: true; model: TextModel } | { ok: false; reason: string } {
   try {
     return { ok: true, model: createTextModel(readModelFile(dir)) };
   } catch (error) {

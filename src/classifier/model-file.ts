@@ -5,7 +5,15 @@
  * the format version, the checksum and the shape, and says which failed.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
@@ -53,7 +61,11 @@ function b64<T extends ArrayBufferView>(array: T): string {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
 }
 
-function fromB64<T>(text: string, make: (buffer: ArrayBuffer, length: number) => T, bytesPer: number): T {
+function fromB64<T>(
+  text: string,
+  make: (buffer: ArrayBuffer, length: number) => T,
+  bytesPer: number,
+): T {
   const bytes = Buffer.from(text, 'base64');
   const copy = new ArrayBuffer(bytes.length);
   new Uint8Array(copy).set(bytes);
@@ -68,11 +80,17 @@ export function toBody(model: TrainedModel, createdAt = new Date()): ModelBody {
   const rows: number[] = [];
   for (let f = 0; f < linear.dim; f += 1) {
     let used = idf[f] !== defaultIdf;
-    for (let k = 0; k < linear.classes && !used; k += 1) used = linear.weights[f * linear.classes + k] !== 0;
+    for (let k = 0; k < linear.classes && !used; k += 1)
+      used = linear.weights[f * linear.classes + k] !== 0;
     if (used) rows.push(f);
   }
   const weights = new Float32Array(rows.length * linear.classes);
-  rows.forEach((f, r) => weights.set(linear.weights.subarray(f * linear.classes, (f + 1) * linear.classes), r * linear.classes));
+  rows.forEach((f, r) =>
+    weights.set(
+      linear.weights.subarray(f * linear.classes, (f + 1) * linear.classes),
+      r * linear.classes,
+    ),
+  );
   const body: Omit<ModelBody, 'version'> = {
     createdAt: createdAt.toISOString(),
     labels: model.labels,
@@ -106,16 +124,25 @@ export function densify(body: ModelBody): DenseModel {
   const rows = fromB64(body.rows, (b, n) => new Int32Array(b, 0, n), 4);
   const idfRows = fromB64(body.idf, (b, n) => new Float32Array(b, 0, n), 4);
   const weightRows = fromB64(body.weights, (b, n) => new Float32Array(b, 0, n), 4);
-  if (idfRows.length !== rows.length || weightRows.length !== rows.length * classes || body.bias.length !== classes) {
+  if (
+    idfRows.length !== rows.length ||
+    weightRows.length !== rows.length * classes ||
+    body.bias.length !== classes
+  ) {
     throw new ModelUnusableError('ModelCorrupt', 'the model tables do not match its label set');
   }
   for (const point of [body.alone, body.withEvidence]) {
-    if (point && point.thresholds.length !== classes) throw new ModelUnusableError('ModelCorrupt', 'the thresholds do not match the label set');
+    if (point && point.thresholds.length !== classes)
+      throw new ModelUnusableError('ModelCorrupt', 'the thresholds do not match the label set');
   }
   const idf = new Float32Array(dim).fill(body.defaultIdf);
   const weights = new Float32Array(dim * classes);
   rows.forEach((f, r) => {
-    if (f < 0 || f >= dim) throw new ModelUnusableError('ModelCorrupt', 'a stored bucket lies outside the feature space');
+    if (f < 0 || f >= dim)
+      throw new ModelUnusableError(
+        'ModelCorrupt',
+        'a stored bucket lies outside the feature space',
+      );
     idf[f] = idfRows[r]!;
     weights.set(weightRows.subarray(r * classes, (r + 1) * classes), f * classes);
   });
@@ -156,22 +183,40 @@ export function readModelFile(dir: string): ModelBody {
     bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ModelUnusableError('ModelMissing', `no model file at ${file} (${code ?? 'unreadable'})`, error);
+    throw new ModelUnusableError(
+      'ModelMissing',
+      `no model file at ${file} (${code ?? 'unreadable'})`,
+      error,
+    );
   }
   const newline = bytes.indexOf(0x0a);
   const header = newline > 0 ? bytes.subarray(0, newline).toString('latin1') : '';
   const match = /^postrobot-model (\d+) sha256=([0-9a-f]{64})$/.exec(header);
-  if (!match) throw new ModelUnusableError('ModelCorrupt', `${file} is not a postrobot model file (bad header)`);
+  if (!match)
+    throw new ModelUnusableError(
+      'ModelCorrupt',
+      `${file} is not a postrobot model file (bad header)`,
+    );
   if (Number(match[1]) !== FORMAT_VERSION) {
-    throw new ModelUnusableError('ModelFormat', `${file} has format ${match[1]}; this postrobot reads format ${FORMAT_VERSION}: train the model again`);
+    throw new ModelUnusableError(
+      'ModelFormat',
+      `${file} has format ${match[1]}; this postrobot reads format ${FORMAT_VERSION}: train the model again`,
+    );
   }
   const payload = bytes.subarray(newline + 1);
   if (createHash('sha256').update(payload).digest('hex') !== match[2]) {
-    throw new ModelUnusableError('ModelCorrupt', `${file} fails its checksum (damaged or changed by hand): train the model again`);
+    throw new ModelUnusableError(
+      'ModelCorrupt',
+      `${file} fails its checksum (damaged or changed by hand): train the model again`,
+    );
   }
   try {
     return bodySchema.parse(JSON.parse(gunzipSync(payload).toString('utf8')));
   } catch (error) {
-    throw new ModelUnusableError('ModelCorrupt', `${file} passes its checksum but its content is not a model`, error);
+    throw new ModelUnusableError(
+      'ModelCorrupt',
+      `${file} passes its checksum but its content is not a model`,
+      error,
+    );
   }
 }

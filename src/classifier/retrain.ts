@@ -43,7 +43,9 @@ export async function retrain(
   const combined = [...original, ...added];
   const after = evaluate(combined, folds, options);
   // Not worse: equal coverage is enough, since the new model has seen more mail.
-  const replaced = after.coverage >= before.coverage && after.precision >= Math.min(before.precision, before.targetPrecision);
+  const replaced =
+    after.coverage >= before.coverage &&
+    after.precision >= Math.min(before.precision, before.targetPrecision);
   let version: string | null = null;
   if (replaced) {
     const body = toBody(trainModel(combined, options));

@@ -16,13 +16,22 @@ function escape(text: string): string {
 export function curveSvg(report: EvaluationReport): string {
   const minPrecision = Math.min(0.5, ...report.curve.map((p) => p.precision));
   const x = (coverage: number): number => PAD.left + coverage * (W - PAD.left - PAD.right);
-  const y = (precision: number): number => PAD.top + ((1 - precision) / (1 - minPrecision)) * (H - PAD.top - PAD.bottom);
-  const points = report.curve.map((p) => `${x(p.coverage).toFixed(1)},${y(p.precision).toFixed(1)}`).join(' ');
+  const y = (precision: number): number =>
+    PAD.top + ((1 - precision) / (1 - minPrecision)) * (H - PAD.top - PAD.bottom);
+  const points = report.curve
+    .map((p) => `${x(p.coverage).toFixed(1)},${y(p.precision).toFixed(1)}`)
+    .join(' ');
   const ticks = [0, 0.25, 0.5, 0.75, 1]
-    .map((c) => `<text x="${x(c)}" y="${H - PAD.bottom + 18}" text-anchor="middle">${Math.round(c * 100)} %</text>`)
+    .map(
+      (c) =>
+        `<text x="${x(c)}" y="${H - PAD.bottom + 18}" text-anchor="middle">${Math.round(c * 100)} %</text>`,
+    )
     .join('');
   const yTicks = [minPrecision, (minPrecision + 1) / 2, report.targetPrecision, 1]
-    .map((p) => `<text x="${PAD.left - 6}" y="${y(p) + 4}" text-anchor="end">${(p * 100).toFixed(0)} %</text>`)
+    .map(
+      (p) =>
+        `<text x="${PAD.left - 6}" y="${y(p) + 4}" text-anchor="end">${(p * 100).toFixed(0)} %</text>`,
+    )
     .join('');
   const title = `Dækning og præcision (${report.folds}-fold, ${report.examples} mails${report.evidence ? ', med evidens' : ''})`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">

@@ -34,7 +34,12 @@ const TOP_FEATURES = 5;
 export function createTextModel(body: ModelBody): TextModel {
   const dense = densify(body);
   const labels = body.labels;
-  const linear: LinearModel = { classes: labels.length, dim: 1 << body.features.bits, weights: dense.weights, bias: dense.bias };
+  const linear: LinearModel = {
+    classes: labels.length,
+    dim: 1 << body.features.bits,
+    weights: dense.weights,
+    bias: dense.bias,
+  };
   const names = new Map(body.names);
   const featurizer: Featurizer = createFeaturizer(body.features);
   const scores = new Float64Array(labels.length);
@@ -57,10 +62,17 @@ export function createTextModel(body: ModelBody): TextModel {
     const x = weigh(featurizer.featurize(input), dense.idf, body.features.charWeight);
     linearScores(linear, x, scores);
     const point = evidence && body.withEvidence ? body.withEvidence : body.alone;
-    if (evidence && body.withEvidence) labels.forEach((label, k) => (evidenceScores[k] = evidence[label] ?? 0));
-    calibratedProbabilities(scores, evidence && body.withEvidence ? evidenceScores : null, point.calibration, probabilities);
+    if (evidence && body.withEvidence)
+      labels.forEach((label, k) => (evidenceScores[k] = evidence[label] ?? 0));
+    calibratedProbabilities(
+      scores,
+      evidence && body.withEvidence ? evidenceScores : null,
+      point.calibration,
+      probabilities,
+    );
     let best = 0;
-    for (let k = 1; k < labels.length; k += 1) if (probabilities[k]! > probabilities[best]!) best = k;
+    for (let k = 1; k < labels.length; k += 1)
+      if (probabilities[k]! > probabilities[best]!) best = k;
     const record: Record<string, number> = {};
     labels.forEach((label, k) => (record[label] = probabilities[k]!));
     return {

@@ -35,7 +35,10 @@ export interface ThresholdOptions {
 }
 
 /** Precision of the predictions at or above a probability, from a sorted list with prefix counts. */
-function pooledCurve(predictions: readonly HeldOutPrediction[], pseudoErrors: number): (t: number) => number {
+function pooledCurve(
+  predictions: readonly HeldOutPrediction[],
+  pseudoErrors: number,
+): (t: number) => number {
   const sorted = [...predictions].sort((a, b) => b.probability - a.probability);
   const correct: number[] = [];
   let c = 0;
@@ -57,7 +60,11 @@ function pooledCurve(predictions: readonly HeldOutPrediction[], pseudoErrors: nu
 }
 
 /** The lowest probability at which `precision` (of the predictions at or above it) meets the target; 1 when none. */
-function lowestPassing(sorted: readonly HeldOutPrediction[], precision: (n: number, correct: number, t: number) => number, target: number): number {
+function lowestPassing(
+  sorted: readonly HeldOutPrediction[],
+  precision: (n: number, correct: number, t: number) => number,
+  target: number,
+): number {
   let correct = 0;
   let best = 1;
   for (let i = 0; i < sorted.length; i += 1) {
@@ -70,7 +77,11 @@ function lowestPassing(sorted: readonly HeldOutPrediction[], precision: (n: numb
   return best;
 }
 
-export function chooseThresholds(predictions: readonly HeldOutPrediction[], labels: number, options: ThresholdOptions): number[] {
+export function chooseThresholds(
+  predictions: readonly HeldOutPrediction[],
+  labels: number,
+  options: ThresholdOptions,
+): number[] {
   const routable = predictions.filter((p) => !options.neverRouted.includes(p.predicted));
   const pooled = pooledCurve(routable, options.pseudoErrors);
   const m = options.shrinkage;
@@ -81,8 +92,12 @@ export function chooseThresholds(predictions: readonly HeldOutPrediction[], labe
       thresholds.push(1);
       continue;
     }
-    const own = routable.filter((p) => p.predicted === k).sort((a, b) => b.probability - a.probability);
-    thresholds.push(lowestPassing(own, (n, correct, t) => (correct + m * pooled(t)) / (n + m), target));
+    const own = routable
+      .filter((p) => p.predicted === k)
+      .sort((a, b) => b.probability - a.probability);
+    thresholds.push(
+      lowestPassing(own, (n, correct, t) => (correct + m * pooled(t)) / (n + m), target),
+    );
   }
   return thresholds;
 }
@@ -94,7 +109,9 @@ export function coverageAndPrecision(
   neverRouted: readonly number[],
 ): { coverage: number; precision: number; routed: number; routable: number } {
   const routable = predictions.filter((p) => !neverRouted.includes(p.truth)).length;
-  const routed = predictions.filter((p) => !neverRouted.includes(p.predicted) && p.probability >= thresholds[p.predicted]!);
+  const routed = predictions.filter(
+    (p) => !neverRouted.includes(p.predicted) && p.probability >= thresholds[p.predicted]!,
+  );
   const correct = routed.filter((p) => p.truth === p.predicted).length;
   return {
     coverage: routable === 0 ? 0 : routed.length / routable,

@@ -7,7 +7,12 @@ import type { CompiledEvidence } from '../pipeline/rules.js';
 import { scoreEvidence } from '../pipeline/evidence.js';
 import type { ClassifierInput } from '../types.js';
 import { calibratedProbabilities, fitCalibration, type Calibration } from './calibrate.js';
-import { createFeaturizer, DEFAULT_FEATURE_OPTIONS, type FeatureOptions, type RawFeatures } from './features.js';
+import {
+  createFeaturizer,
+  DEFAULT_FEATURE_OPTIONS,
+  type FeatureOptions,
+  type RawFeatures,
+} from './features.js';
 import { blockedFolds, lastSliceHeldOut } from './folds.js';
 import { linearScores, type LinearModel } from './model/linear.js';
 import { DEFAULT_SVM_OPTIONS, trainSvm, type SvmOptions } from './model/svm.js';
@@ -86,7 +91,13 @@ interface Fitted {
   alpha: Float64Array;
 }
 
-function fitLinear(raws: readonly RawFeatures[], labels: Int32Array, classes: number, options: TrainOptions, warmStart?: Float64Array): Fitted {
+function fitLinear(
+  raws: readonly RawFeatures[],
+  labels: Int32Array,
+  classes: number,
+  options: TrainOptions,
+  warmStart?: Float64Array,
+): Fitted {
   const idf = learnIdf(raws, options.features.bits);
   const xs = raws.map((raw) => weigh(raw, idf, options.features.charWeight));
   const result = trainSvm(xs, labels, classes, 1 << options.features.bits, options.svm, warmStart);
@@ -102,18 +113,31 @@ function subset<T>(items: readonly T[], keep: (i: number) => boolean): T[] {
  * and, with a single held-out slice, the dual variables of its model spread over all
  * examples: the final model starts from them and needs far fewer passes.
  */
-function heldOutScores(raws: readonly RawFeatures[], labels: Int32Array, classes: number, options: TrainOptions): { scores: (Float64Array | null)[]; warmStart?: Float64Array } {
+function heldOutScores(
+  raws: readonly RawFeatures[],
+  labels: Int32Array,
+  classes: number,
+  options: TrainOptions,
+): { scores: (Float64Array | null)[]; warmStart?: Float64Array } {
   const single = raws.length > options.singleHoldoutAbove;
-  const folds = single ? lastSliceHeldOut(labels, options.holdoutFraction) : blockedFolds(labels, options.folds);
+  const folds = single
+    ? lastSliceHeldOut(labels, options.holdoutFraction)
+    : blockedFolds(labels, options.folds);
   const rounds = single ? [1] : Array.from({ length: options.folds }, (_, k) => k);
   const out: (Float64Array | null)[] = raws.map(() => null);
   let warmStart: Float64Array | undefined;
   rounds.forEach((fold, round) => {
     options.onProgress?.('held-out', round, rounds.length + 1);
     const train = (i: number): boolean => folds[i] !== fold;
-    const model = fitLinear(subset(raws, train), Int32Array.from(subset([...labels], train)), classes, options);
+    const model = fitLinear(
+      subset(raws, train),
+      Int32Array.from(subset([...labels], train)),
+      classes,
+      options,
+    );
     raws.forEach((raw, i) => {
-      if (folds[i] === fold) out[i] = linearScores(model.linear, weigh(raw, model.idf, options.features.charWeight));
+      if (folds[i] === fold)
+        out[i] = linearScores(model.linear, weigh(raw, model.idf, options.features.charWeight));
     });
     if (single) {
       warmStart = new Float64Array(raws.length * classes);
@@ -129,12 +153,21 @@ function heldOutScores(raws: readonly RawFeatures[], labels: Int32Array, classes
 }
 
 /** Evidence scores per label index (manual gets none), from routing.yaml's evidence. */
-export function evidenceVector(input: ClassifierInput, evidence: CompiledEvidence[], labels: readonly string[]): Float64Array {
+export function evidenceVector(
+  input: ClassifierInput,
+  evidence: CompiledEvidence[],
+  labels: readonly string[],
+): Float64Array {
   const scores = scoreEvidence(input, evidence).scores;
   return Float64Array.from(labels, (label) => scores[label] ?? 0);
 }
 
-function predictions(scores: Float64Array[], evidence: Float64Array[] | null, truth: Int32Array, calibration: Calibration): HeldOutPrediction[] {
+function predictions(
+  scores: Float64Array[],
+  evidence: Float64Array[] | null,
+  truth: Int32Array,
+  calibration: Calibration,
+): HeldOutPrediction[] {
   return scores.map((s, i) => {
     const p = calibratedProbabilities(s, evidence ? evidence[i]! : null, calibration);
     let best = 0;
@@ -143,7 +176,13 @@ function predictions(scores: Float64Array[], evidence: Float64Array[] | null, tr
   });
 }
 
-function operatingPoint(scores: Float64Array[], evidence: Float64Array[] | null, truth: Int32Array, labels: string[], options: TrainOptions): { point: OperatingPoint; held: HeldOutPrediction[] } {
+function operatingPoint(
+  scores: Float64Array[],
+  evidence: Float64Array[] | null,
+  truth: Int32Array,
+  labels: string[],
+  options: TrainOptions,
+): { point: OperatingPoint; held: HeldOutPrediction[] } {
   const calibration = fitCalibration({ scores, evidence, labels: truth });
   const held = predictions(scores, evidence, truth, calibration);
   const manual = labels.indexOf(MANUAL);
@@ -158,7 +197,11 @@ function operatingPoint(scores: Float64Array[], evidence: Float64Array[] | null,
 }
 
 /** The buckets with the largest weights for each label that have a readable name. */
-function namesWorthKeeping(linear: LinearModel, seen: ReadonlyMap<number, string>, perLabel: number): Map<number, string> {
+function namesWorthKeeping(
+  linear: LinearModel,
+  seen: ReadonlyMap<number, string>,
+  perLabel: number,
+): Map<number, string> {
   const names = new Map<number, string>();
   const named = [...seen.keys()];
   for (let k = 0; k < linear.classes; k += 1) {
@@ -173,10 +216,14 @@ function namesWorthKeeping(linear: LinearModel, seen: ReadonlyMap<number, string
   return names;
 }
 
-export function trainModel(examples: readonly TrainingExample[], overrides: Partial<TrainOptions> = {}): TrainedModel {
+export function trainModel(
+  examples: readonly TrainingExample[],
+  overrides: Partial<TrainOptions> = {},
+): TrainedModel {
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...overrides };
   const labels = [...new Set(examples.map((e) => e.label))].sort();
-  if (labels.filter((l) => l !== MANUAL).length < 2) throw new Error('training needs mail of at least two areas');
+  if (labels.filter((l) => l !== MANUAL).length < 2)
+    throw new Error('training needs mail of at least two areas');
   const truth = Int32Array.from(examples, (e) => labels.indexOf(e.label));
   const featurizer = createFeaturizer(options.features, true);
   const raws = examples.map((e, i) => {

@@ -35,7 +35,10 @@ export function weigh(doc: RawFeatures, idf: Float32Array, charWeight: number): 
     values[i] = v;
     norms[doc.blocks[i]!]! += v * v;
   }
-  const scale = [norms[0]! > 0 ? 1 / Math.sqrt(norms[0]!) : 0, norms[1]! > 0 ? charWeight / Math.sqrt(norms[1]!) : 0];
+  const scale = [
+    norms[0]! > 0 ? 1 / Math.sqrt(norms[0]!) : 0,
+    norms[1]! > 0 ? charWeight / Math.sqrt(norms[1]!) : 0,
+  ];
   let total = 0;
   for (let i = 0; i < size; i += 1) {
     const v = values[i]! * scale[doc.blocks[i]!]!;

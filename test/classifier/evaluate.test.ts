@@ -43,7 +43,9 @@ describe('evaluation and retraining', () => {
     const out = join(temp.dir, 'cli-model');
     const cli = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
     const tsx = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-    const stdout = execFileSync(tsx, [cli, 'train', '--data', FIXTURES, '--out', out], { encoding: 'utf8' });
+    const stdout = execFileSync(tsx, [cli, 'train', '--data', FIXTURES, '--out', out], {
+      encoding: 'utf8',
+    });
     expect(stdout).toMatch(/written to/);
     expect(loadModel(out).ok).toBe(true);
     let status = 0;

@@ -1,7 +1,14 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, MODEL_FILE, toBody, trainModel, writeModelFile, type TrainedModel } from '../../src/classifier/index.js';
+import {
+  loadModel,
+  MODEL_FILE,
+  toBody,
+  trainModel,
+  writeModelFile,
+  type TrainedModel,
+} from '../../src/classifier/index.js';
 import { fixtureExamples, mail, tempDir } from './helpers.js';
 
 let trained: TrainedModel;
@@ -27,7 +34,10 @@ describe('the trained model', () => {
 
   it('routes a complaint about a forced placement of a child to boern-unge', () => {
     const p = loadModelFrom(trained, 'child').predict(
-      mail('klage', 'Kommunen vil tvangsanbringe min søn på et opholdssted. Børn og unge-udvalget har besluttet det uden at høre mig. Jeg klager.'),
+      mail(
+        'klage',
+        'Kommunen vil tvangsanbringe min søn på et opholdssted. Børn og unge-udvalget har besluttet det uden at høre mig. Jeg klager.',
+      ),
     );
     expect(p.area).toBe('boern-unge');
   });
@@ -98,7 +108,11 @@ describe('the model file', () => {
     const dir = join(temp.dir, 'format');
     writeModelFile(dir, toBody(trained));
     const file = join(dir, MODEL_FILE);
-    writeFileSync(file, readFileSync(file, 'latin1').replace(/^postrobot-model 1 /, 'postrobot-model 9 '), 'latin1');
+    writeFileSync(
+      file,
+      readFileSync(file, 'latin1').replace(/^postrobot-model 1 /, 'postrobot-model 9 '),
+      'latin1',
+    );
     const loaded = loadModel(dir);
     expect(loaded.ok).toBe(false);
     if (!loaded.ok) expect(loaded.reason).toMatch(/format 9.*train the model again/);

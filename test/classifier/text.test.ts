@@ -14,7 +14,13 @@ function shared(a: string, b: string): number {
 
 describe('Danish text features', () => {
   it('keeps æøå words whole', () => {
-    expect(tokenize('Afgørelsen om førtidspension på Ærø')).toEqual(['afgørelsen', 'om', 'førtidspension', 'på', 'ærø']);
+    expect(tokenize('Afgørelsen om førtidspension på Ærø')).toEqual([
+      'afgørelsen',
+      'om',
+      'førtidspension',
+      'på',
+      'ærø',
+    ]);
   });
 
   it('joins hyphenated words so that a-kasse and akasse meet', () => {
@@ -32,8 +38,12 @@ describe('Danish text features', () => {
   });
 
   it('tells Danish mail from English mail', () => {
-    expect(detectLanguage(tokenize('Jeg vil klage over at kommunen har stoppet min hjælp'))).toBe('da');
-    expect(detectLanguage(tokenize('I would like to complain about the decision of the municipality'))).toBe('en');
+    expect(detectLanguage(tokenize('Jeg vil klage over at kommunen har stoppet min hjælp'))).toBe(
+      'da',
+    );
+    expect(
+      detectLanguage(tokenize('I would like to complain about the decision of the municipality')),
+    ).toBe('en');
   });
 
   it('lets a word written with æøå and without them share features', () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chooseThresholds, coverageAndPrecision, type HeldOutPrediction } from '../../src/classifier/thresholds.js';
+import {
+  chooseThresholds,
+  coverageAndPrecision,
+  type HeldOutPrediction,
+} from '../../src/classifier/thresholds.js';
 
 function predictions(area: number, correct: number[], wrong: number[]): HeldOutPrediction[] {
   return [
@@ -8,13 +12,27 @@ function predictions(area: number, correct: number[], wrong: number[]): HeldOutP
   ];
 }
 
-const options = { targetPrecision: 0.98, pseudoErrors: 1, shrinkage: 30, driftAllowance: 1, neverRouted: [2] };
+const options = {
+  targetPrecision: 0.98,
+  pseudoErrors: 1,
+  shrinkage: 30,
+  driftAllowance: 1,
+  neverRouted: [2],
+};
 
 describe('per-area thresholds', () => {
   it('places an area threshold above its confident mistakes', () => {
     const held = [
-      ...predictions(0, Array.from({ length: 200 }, (_, i) => 0.7 + (0.3 * i) / 200), [0.78, 0.77, 0.76, 0.75, 0.74, 0.73, 0.72, 0.71]),
-      ...predictions(1, Array.from({ length: 200 }, (_, i) => 0.5 + (0.5 * i) / 200), []),
+      ...predictions(
+        0,
+        Array.from({ length: 200 }, (_, i) => 0.7 + (0.3 * i) / 200),
+        [0.78, 0.77, 0.76, 0.75, 0.74, 0.73, 0.72, 0.71],
+      ),
+      ...predictions(
+        1,
+        Array.from({ length: 200 }, (_, i) => 0.5 + (0.5 * i) / 200),
+        [],
+      ),
     ];
     // Without shrinkage, so that only the area's own mistakes count.
     const [t0, t1] = chooseThresholds(held, 3, { ...options, shrinkage: 0 });

@@ -207,7 +207,11 @@ service lmtp {
    * Delivers many mails over a few kept-open LMTP connections, calling `onDelivered` as
    * each is accepted (the benchmark's clock starts there).
    */
-  async deliverMany(raws: (string | Buffer)[], connections: number, onDelivered: (index: number) => void): Promise<void> {
+  async deliverMany(
+    raws: (string | Buffer)[],
+    connections: number,
+    onDelivered: (index: number) => void,
+  ): Promise<void> {
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port: this.lmtpPort,
@@ -223,7 +227,10 @@ service lmtp {
       const lanes = Array.from({ length: connections }, async () => {
         while (next < raws.length) {
           const index = next++;
-          await transport.sendMail({ envelope: { from: 'sender@example.dk', to: [USER] }, raw: raws[index]! });
+          await transport.sendMail({
+            envelope: { from: 'sender@example.dk', to: [USER] },
+            raw: raws[index]!,
+          });
           onDelivered(index);
         }
       });

@@ -33,7 +33,8 @@ export function trainComplementNb(
   for (let k = 0; k < classes; k += 1) {
     const denominator = grand - classSum[k]! + alpha * dim;
     let absSum = 0;
-    for (let f = 0; f < dim; f += 1) absSum += Math.abs(Math.log((total[f]! - perClass[f * classes + k]! + alpha) / denominator));
+    for (let f = 0; f < dim; f += 1)
+      absSum += Math.abs(Math.log((total[f]! - perClass[f * classes + k]! + alpha) / denominator));
     for (let f = 0; f < dim; f += 1) {
       const logTheta = Math.log((total[f]! - perClass[f * classes + k]! + alpha) / denominator);
       // Complement: a word common in the other classes speaks against this one.

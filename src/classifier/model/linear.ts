@@ -14,11 +14,20 @@ export interface LinearModel {
 }
 
 export function emptyLinear(classes: number, dim: number): LinearModel {
-  return { classes, dim, weights: new Float32Array(classes * dim), bias: new Float32Array(classes) };
+  return {
+    classes,
+    dim,
+    weights: new Float32Array(classes * dim),
+    bias: new Float32Array(classes),
+  };
 }
 
 /** Raw scores of every class for one mail. */
-export function linearScores(model: LinearModel, x: SparseVector, out = new Float64Array(model.classes)): Float64Array {
+export function linearScores(
+  model: LinearModel,
+  x: SparseVector,
+  out = new Float64Array(model.classes),
+): Float64Array {
   const c = model.classes;
   for (let k = 0; k < c; k += 1) out[k] = model.bias[k]!;
   const w = model.weights;

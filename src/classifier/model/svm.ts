@@ -31,7 +31,13 @@ export interface SvmResult {
   epochs: number;
 }
 
-export const DEFAULT_SVM_OPTIONS: SvmOptions = { C: 0.5, epochs: 15, biasFeature: 1, seed: 7, tolerance: 0.25 };
+export const DEFAULT_SVM_OPTIONS: SvmOptions = {
+  C: 0.5,
+  epochs: 15,
+  biasFeature: 1,
+  seed: 7,
+  tolerance: 0.25,
+};
 
 export function trainSvm(
   xs: readonly SparseVector[],
@@ -65,7 +71,8 @@ export function trainSvm(
         if (a === 0) continue;
         const d = labels[i] === k ? a : -a;
         bias[k]! += d * b;
-        for (let j = 0; j < x.indices.length; j += 1) w[x.indices[j]! * classes + k]! += d * x.values[j]!;
+        for (let j = 0; j < x.indices.length; j += 1)
+          w[x.indices[j]! * classes + k]! += d * x.values[j]!;
       }
     }
   }

@@ -20,7 +20,12 @@ have has had having do does did doing would could re ve ll d m`;
 
 /** Each word as written and folded, so that either spelling is found without folding first. */
 function words(list: string): Set<string> {
-  return new Set(list.split(/\s+/).filter(Boolean).flatMap((w) => [w, foldDanish(w)]));
+  return new Set(
+    list
+      .split(/\s+/)
+      .filter(Boolean)
+      .flatMap((w) => [w, foldDanish(w)]),
+  );
 }
 
 export const DANISH_STOPWORDS: ReadonlySet<string> = words(DANISH);
