@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MailLocator } from '../../types.js';
@@ -24,6 +24,10 @@ export function subfolderPath(root: string, folder: string): string {
 
 /** Finds the file of a unique name in new/ or cur/ of a Maildir. */
 export async function locateMaildirFile(dir: string, unique: string): Promise<string | null> {
+  // The names this project writes first: a stat each, instead of reading the folders.
+  for (const guess of [join(dir, 'cur', `${unique}:2,`), join(dir, 'new', unique)]) {
+    if (existsSync(guess)) return guess;
+  }
   for (const sub of ['new', 'cur']) {
     let names: string[];
     try {
