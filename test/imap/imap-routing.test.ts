@@ -42,6 +42,18 @@ describe('routing a real Dovecot inbox over IMAP', () => {
     return runtime;
   }
 
+  /** Runs the outbox's due retries until nothing is pending. */
+  async function retryUntilOutboxEmpty(rt: Runtime): Promise<void> {
+    await waitFor(
+      () => {
+        void rt.outbox.runDue();
+        return rt.journal.stats().pendingActions === 0;
+      },
+      10_000,
+      300,
+    );
+  }
+
   async function drain(rt: Runtime): Promise<void> {
     await waitFor(
       () => dovecot.count('INBOX') === 0 && rt.journal.stats().pendingActions === 0,
@@ -108,14 +120,7 @@ describe('routing a real Dovecot inbox over IMAP', () => {
     expect(forward?.lastError).toMatch(/451|Try again/);
     expect(dovecot.count('INBOX')).toBe(1);
     sink.mode = 'accept';
-    await waitFor(
-      () => {
-        void rt.outbox.runDue();
-        return rt.journal.stats().pendingActions === 0;
-      },
-      10_000,
-      300,
-    );
+    await retryUntilOutboxEmpty(rt);
     expect(sink.received).toHaveLength(1);
     expect(dovecot.count('Beskæftigelse')).toBe(1);
   });
@@ -139,14 +144,7 @@ describe('routing a real Dovecot inbox over IMAP', () => {
     await dovecot.deliver([sickPayComplaint]);
     await rt.daemon.pass();
     sink.mode = 'accept';
-    await waitFor(
-      () => {
-        void rt.outbox.runDue();
-        return rt.journal.stats().pendingActions === 0;
-      },
-      10_000,
-      300,
-    );
+    await retryUntilOutboxEmpty(rt);
     expect(sink.received).toHaveLength(2);
     expect(sink.received[0]!.messageId).toBe(sink.received[1]!.messageId);
     expect(dovecot.count('Beskæftigelse')).toBe(1);
