@@ -37,6 +37,24 @@ export interface BundleResult {
   /** Pages before the first document: the cover and the table of contents. */
   frontPages: number;
   entries: BundleEntry[];
+  /** Where the build spent its time, in ms (for the benchmark; not stable across runs). */
+  phases: BundlePhases;
+}
+
+/** Milliseconds per step of one build; `read` + `copy` + `serialize` + `write` is the merge. */
+export interface BundlePhases {
+  /** Reading and parsing the documents' PDFs. */
+  read: number;
+  /** Copying their pages into the bundle. */
+  copy: number;
+  /** Fonts, cover, table of contents, outline. */
+  front: number;
+  /** The footer stamp on every page. */
+  stamp: number;
+  /** Turning the document into bytes. */
+  serialize: number;
+  /** Temp file, fsync, rename. */
+  write: number;
 }
 
 export interface BundleOptions {

@@ -1,13 +1,13 @@
 import {
-  PDFContentStream,
-  degrees,
-  drawRectangle,
-  drawText,
-  rgb,
+  PDFArray,
+  PDFDict,
+  PDFName,
+  PDFRawStream,
   type PDFDocument,
   type PDFFont,
-  type PDFOperator,
+  type PDFObject,
   type PDFPage,
+  type PDFRef,
 } from 'pdf-lib';
 import { encodeGlyphs } from './glyph-text.js';
 import { textWidth } from './text.js';
@@ -41,20 +41,66 @@ function visualToPage(
   }
 }
 
+const FONT_KEY = PDFName.of('PostrobotStamp');
+const CONTENTS = PDFName.of('Contents');
+const RESOURCES = PDFName.of('Resources');
+const FONT = PDFName.of('Font');
+const ENCODER = new TextEncoder();
+
+/** A number as a content stream wants it: at most two decimals, no exponent. */
+const num = (value: number): string => String(Math.round(value * 100) / 100);
+
 /**
  * Draws the footer line ("Sag … · Akt … · side x af y") on the visual bottom of pages.
- * On a 1,000-page case pdf-lib's own drawText cost more than the merge itself: it shapes
- * every string with fontkit and deflates a new content stream per call. Here the glyph
- * codes come from a cache (glyph-text.ts) and the few operators go into an uncompressed
- * stream of their own, after the page's content wrapped in q … Q.
+ * On a 1,000-page case pdf-lib's own drawText cost more than the merge itself, and its
+ * page.normalize() and random font keys were half of what was left. Here the glyph codes
+ * come from a cache (glyph-text.ts), the operators are written as text into one small
+ * uncompressed stream per page, the page's own content is wrapped in q … Q by one "q"
+ * stream shared by all pages, and the font goes into the page's resources under one fixed
+ * name (so resources shared by many pages get one entry, not one per page).
  */
 export class FooterStamper {
   private readonly doc: PDFDocument;
   private readonly font: PDFFont;
+  private readonly save: PDFRef;
 
   constructor(doc: PDFDocument, font: PDFFont) {
     this.doc = doc;
     this.font = font;
+    this.save = doc.context.register(
+      PDFRawStream.of(doc.context.obj({}) as PDFDict, ENCODER.encode('q\n')),
+    );
+  }
+
+  /** The resource name of the stamp font on this page; a name already taken means another. */
+  private fontKey(page: PDFPage): PDFName {
+    const context = this.doc.context;
+    let resources = page.node.Resources();
+    if (!resources) {
+      resources = context.obj({}) as PDFDict;
+      page.node.set(RESOURCES, resources);
+    }
+    let fonts = resources.lookupMaybe(FONT, PDFDict);
+    if (!fonts) {
+      fonts = context.obj({}) as PDFDict;
+      resources.set(FONT, fonts);
+    }
+    const taken = fonts.get(FONT_KEY);
+    if (taken === undefined || taken === this.font.ref) {
+      fonts.set(FONT_KEY, this.font.ref);
+      return FONT_KEY;
+    }
+    const key = fonts.uniqueKey('PostrobotStamp');
+    fonts.set(key, this.font.ref);
+    return key;
+  }
+
+  /** The page's content streams as a list of references (none, one, or an array). */
+  private contents(page: PDFPage): PDFObject[] {
+    const value = page.node.get(CONTENTS);
+    if (value === undefined) return [];
+    const resolved = this.doc.context.lookup(value);
+    return resolved instanceof PDFArray ? resolved.asArray() : [value];
   }
 
   stamp(page: PDFPage, text: string): void {
@@ -63,36 +109,34 @@ export class FooterStamper {
     const width = textWidth(this.font, text, SIZE);
     const u = Math.max(4, (visualWidth - width) / 2);
     const v = 8;
-    const rotate = degrees(angle);
-    const none = degrees(0);
-    // normalize() wraps the existing content in q … Q, so a page that leaves its
-    // graphics state changed cannot move or hide the stamp.
-    page.node.normalize();
-    const fontKey = page.node.newFontDictionary('PostrobotStamp', this.font.ref);
-    const operators: PDFOperator[] = [
-      ...drawRectangle({
-        ...map(u - 4, v - 3),
-        width: width + 8,
-        height: SIZE + 5,
-        color: rgb(1, 1, 1),
-        borderColor: undefined,
-        borderWidth: 0,
-        rotate,
-        xSkew: none,
-        ySkew: none,
-      }),
-      ...drawText(encodeGlyphs(this.font, text), {
-        ...map(u, v),
-        size: SIZE,
-        font: fontKey,
-        color: rgb(0.3, 0.3, 0.3),
-        rotate,
-        xSkew: none,
-        ySkew: none,
-      }),
-    ];
-    page.node.addContentStream(
-      this.doc.context.register(PDFContentStream.of(this.doc.context.obj({}), operators, false)),
+    const radians = (angle * Math.PI) / 180;
+    const cos = num(Math.cos(radians));
+    const sin = num(Math.sin(radians));
+    const rotation = `${cos} ${sin} ${num(-Math.sin(radians))} ${cos}`;
+    const box = map(u - 4, v - 3);
+    const origin = map(u, v);
+    const key = this.fontKey(page);
+    // It starts with a newline: streams are joined as they are, and the page's last one
+    // may end without white space. Q closes the q the shared stream opened.
+    const operators = [
+      '',
+      'Q',
+      'q',
+      `${rotation} ${num(box.x)} ${num(box.y)} cm`,
+      '1 1 1 rg',
+      `0 0 ${num(width + 8)} ${num(SIZE + 5)} re f`,
+      'Q',
+      'BT',
+      '0.3 0.3 0.3 rg',
+      `${key.asString()} ${SIZE} Tf`,
+      `${rotation} ${num(origin.x)} ${num(origin.y)} Tm`,
+      `${encodeGlyphs(this.font, text).toString()} Tj`,
+      'ET',
+      '',
+    ].join('\n');
+    const stream = this.doc.context.register(
+      PDFRawStream.of(this.doc.context.obj({}) as PDFDict, ENCODER.encode(operators)),
     );
+    page.node.set(CONTENTS, this.doc.context.obj([this.save, ...this.contents(page), stream]));
   }
 }
