@@ -1,4 +1,3 @@
-import fontkit from '@pdf-lib/fontkit';
 import {
   PDFDocument,
   TextRenderingMode,
@@ -15,7 +14,7 @@ import {
   type PDFPage,
 } from 'pdf-lib';
 import { guardPdfLibDecoding } from '../decode-guard.js';
-import { loadFontBytes, type FontBytes } from '../fonts.js';
+import { embedSubsetFont, loadFontBytes, type FontBytes } from '../fonts.js';
 import { drawable } from '../text.js';
 import type { PageReader, PdfPageText } from './page-reader.js';
 
@@ -82,8 +81,7 @@ export async function addOcrTextLayer(
   if (targets.length === 0) return { pdf, pages: 0 };
   guardPdfLibDecoding();
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  doc.registerFontkit(fontkit);
-  const font = await doc.embedFont((fonts ?? (await loadFontBytes())).regular, { subset: true });
+  const font = await embedSubsetFont(doc, (fonts ?? (await loadFontBytes())).regular);
   for (const { page, index } of targets) drawWords(doc.getPage(index), font, page);
   return { pdf: await doc.save(), pages: targets.length };
 }
