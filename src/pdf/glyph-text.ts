@@ -13,10 +13,27 @@ const glyphCodes = new WeakMap<PDFFont, Map<string, string>>();
 const fontKeys = new WeakMap<PDFPage, Map<PDFFont, PDFName>>();
 
 /**
- * The text as the font's glyph codes, each character asked of the font once. pdf-lib's
- * drawText runs fontkit's full OpenType shaping on every string, which was most of the
- * time spent on a mail and on a bundle's contents and stamps; the codes are the same
- * (pdf-lib positions glyphs by their widths either way), only ligatures are not formed.
+ * Asks the font for the glyph codes of characters it has not encoded yet, in one call:
+ * each call runs fontkit's shaping set-up (script, features, lookups), which cost more
+ * than the characters themselves when asked one by one. The characters are separated by
+ * spaces so that no ligature joins them; if the answer does not come back as one
+ * four-digit code per character and space, each character is asked on its own.
+ */
+function encodeNew(font: PDFFont, codes: Map<string, string>, chars: string[]): void {
+  const hex = font.encodeText(chars.join(' ')).asString();
+  if (hex.length === 4 * (2 * chars.length - 1)) {
+    chars.forEach((char, index) => codes.set(char, hex.slice(8 * index, 8 * index + 4)));
+    return;
+  }
+  for (const char of chars) codes.set(char, font.encodeText(char).asString());
+}
+
+/**
+ * The text as the font's glyph codes, each character asked of the font once per document
+ * (encoding is what puts a glyph into the document's subset). pdf-lib's drawText runs
+ * fontkit's full OpenType shaping on every string, which was most of the time spent on a
+ * mail and on a bundle's contents and stamps; the codes are the same (pdf-lib positions
+ * glyphs by their widths either way), only ligatures are not formed.
  */
 export function encodeGlyphs(font: PDFFont, text: string): PDFHexString {
   let codes = glyphCodes.get(font);
@@ -24,15 +41,11 @@ export function encodeGlyphs(font: PDFFont, text: string): PDFHexString {
     codes = new Map();
     glyphCodes.set(font, codes);
   }
+  const missing = new Set<string>();
+  for (const char of text) if (!codes.has(char)) missing.add(char);
+  if (missing.size > 0) encodeNew(font, codes, [...missing]);
   let hex = '';
-  for (const char of text) {
-    let code = codes.get(char);
-    if (code === undefined) {
-      code = font.encodeText(char).asString();
-      codes.set(char, code);
-    }
-    hex += code;
-  }
+  for (const char of text) hex += codes.get(char)!;
   return PDFHexString.of(hex);
 }
 
