@@ -11,12 +11,13 @@ import type {
   BundleResult,
 } from './bundle-types.js';
 import { guardPdfLibDecoding } from './decode-guard.js';
-import { embedFonts, loadFontBytes, type FontBytes, type Fonts } from './fonts.js';
+import { embedBundleFonts } from './bundle-fonts.js';
+import { loadFontBytes, type FontBytes, type Fonts } from './fonts.js';
 import { drawCover, drawToc, formatDay, tocPageCount, type FrontMatter } from './front-matter.js';
 import { writeOutline, type OutlineItem } from './outline.js';
 import { A4, PageWriter } from './page-writer.js';
 import { FooterStamper } from './stamp.js';
-import { patchPdfLibStreamCopy } from './stream-copy-patch.js';
+import { patchPdfLibStreamCopy, patchPdfLibStreamSharing } from './stream-copy-patch.js';
 
 export type {
   BundleDocument,
@@ -110,6 +111,7 @@ export async function buildCaseBundle(
   const phases: BundlePhases = { read: 0, copy: 0, front: 0, stamp: 0, serialize: 0, write: 0 };
   guardPdfLibDecoding();
   patchPdfLibStreamCopy();
+  patchPdfLibStreamSharing();
   const timeZone = options.timeZone ?? 'Europe/Copenhagen';
   const documents = [...input.documents].sort((a, b) => compareAkt(a.akt, b.akt));
   const out = await PDFDocument.create();
@@ -118,7 +120,7 @@ export async function buildCaseBundle(
   out.setCreator('postrobot');
   out.setCreationDate(input.builtAt);
   out.setModificationDate(input.builtAt);
-  const fonts = await embedFonts(out, options.fonts ?? (await loadFontBytes()), { bold: false });
+  const fonts = await embedBundleFonts(out, options.fonts ?? (await loadFontBytes()));
   const frontPages = 1 + tocPageCount(documents.length);
   for (let index = 0; index < frontPages; index += 1) out.addPage(A4);
   phases.front += performance.now() - started;
