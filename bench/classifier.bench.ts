@@ -3,6 +3,7 @@
  * next to natural's BayesClassifier. Thresholds for each target precision are chosen on
  * held-out TRAIN mail (the latest 20 % of each group) and judged on TEST.
  */
+import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import natural from 'natural';
 import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from '../src/classifier/features.js';
@@ -93,18 +94,22 @@ function benchNatural(train: NewsMessage[], test: NewsMessage[]): void {
   const testSample = test.filter((_, i) => i % Math.ceil(test.length / NATURAL_TEST) === 0);
   const classifier = new natural.BayesClassifier();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   for (const m of sample)
     classifier.addDocument(`${m.input.subject}\n${m.input.bodyText}`.slice(0, 4000), m.group);
   classifier.train();
   const trainSeconds = (performance.now() - started) / 1000;
+  const trainCpu = process.cpuUsage(cpu).user / 1e6;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let correct = 0;
   for (const m of testSample)
     if (classifier.classify(`${m.input.subject}\n${m.input.bodyText}`.slice(0, 4000)) === m.group)
       correct += 1;
   const perSecond = testSample.length / ((performance.now() - t0) / 1000);
+  const perCpuSecond = testSample.length / (process.cpuUsage(cpu0).user / 1e6);
   line(
-    `natural BayesClassifier 6.10.5 (SUBSAMPLE: ${sample.length} train mails, ${NATURAL_TRAIN_PER_GROUP} a group; ${testSample.length} test mails; text cut at 4,000 chars — the full split is too slow): accuracy ${(correct / testSample.length).toFixed(4)}; training ${trainSeconds.toFixed(1)} s; ${Math.round(perSecond)} mails/s; no calibrated probabilities, so no coverage at a precision`,
+    `natural BayesClassifier 6.10.5 (SUBSAMPLE: ${sample.length} train mails, ${NATURAL_TRAIN_PER_GROUP} a group; ${testSample.length} test mails; text cut at 4,000 chars — the full split is too slow): accuracy ${(correct / testSample.length).toFixed(4)}; training ${trainSeconds.toFixed(1)} s wall, ${trainCpu.toFixed(1)} s CPU; ${Math.round(perSecond)} mails/s wall, ${Math.round(perCpuSecond)} per CPU second; no calibrated probabilities, so no coverage at a precision`,
   );
 }
 
@@ -113,11 +118,20 @@ export async function run(): Promise<void> {
   try {
     const train = examples(corpus.train);
     const test = examples(corpus.test);
-    line(`20 Newsgroups bydate: ${train.length} train, ${test.length} test mails`);
+    line(
+      `20 Newsgroups bydate: ${train.length} train, ${test.length} test mails; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} at the start (CPU seconds are the honest figure on a shared machine)`,
+    );
     // The default features: stems, bigrams, subject and domain fields; character n-grams
     // only on Danish mail, so none on this English corpus.
     benchOurs('default options', DEFAULT_FEATURE_OPTIONS, train, test);
     benchNatural(corpus.train, corpus.test);
+    line(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} at the end`,
+    );
   } finally {
     corpus.cleanup();
   }

@@ -102,3 +102,18 @@ export function fitCalibration(data: HeldOutScores): Calibration {
   }
   return calibration;
 }
+
+/**
+ * The confidence that is thresholded: the calibrated probability of the chosen label
+ * against the runner-up, p1 / (p1 + p2). It ranks mail by the lead over the nearest
+ * alternative, which is what a mistake needs to overcome; the plain top probability
+ * saturates at 1 for many mails and cannot tell them apart. Nested CV on the fixtures and
+ * 20 Newsgroups' later test half: more mail routed at the same precision (README).
+ */
+export function pairwiseConfidence(probabilities: ArrayLike<number>, best: number): number {
+  let second = 0;
+  for (let k = 0; k < probabilities.length; k += 1)
+    if (k !== best && probabilities[k]! > second) second = probabilities[k]!;
+  const top = probabilities[best]!;
+  return top + second === 0 ? 0 : top / (top + second);
+}

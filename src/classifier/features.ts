@@ -17,6 +17,7 @@ import { foldDanish } from './text/fold.js';
 import { CachedStemmer, detectLanguage, type Language } from './text/stem.js';
 import { DANISH_STOPWORDS, ENGLISH_STOPWORDS } from './text/stopwords.js';
 import { tokenize } from './text/tokenize.js';
+import { splitSignOff } from '../pipeline/quoted.js';
 
 export interface FeatureOptions {
   /** log2 of the number of hash buckets. */
@@ -39,6 +40,16 @@ export interface FeatureOptions {
   maxAttachmentChars: number;
   /** Body text beyond this many characters is not read. */
   maxBodyChars: number;
+  /**
+   * How much the words of the sign-off ("Med venlig hilsen … Jobcenter Viborg") count in
+   * the body bag; they also get a field of their own. 1 reads them as body text.
+   */
+  signOffWeight: number;
+  /**
+   * Weight of the "what is complained about" field: the words just after "klage over",
+   * "afslag på", "stop af" (and English "complaint about", "appeal against"); 0 for none.
+   */
+  complaintWeight: number;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
@@ -50,10 +61,64 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   subjectRepeat: 2,
   maxAttachmentChars: 20_000,
   maxBodyChars: 50_000,
+  // Nested CV on the fixtures: accuracy 0.909 -> 0.912 with the sign-off in its own field
+  // only, and coverage at the 98 % target up (README).
+  signOffWeight: 0,
+  // Nested CV on the fixtures: accuracy 0.912 -> 0.915 (5-fold) / 0.911 -> 0.912 (10-fold),
+  // coverage at the 98 % target 0.600 -> 0.613 / 0.588 -> 0.595 (README).
+  complaintWeight: 2,
 };
 
 /** Seeds that keep the fields apart in the hash space. */
-const SEED = { word: 1, bigram: 2, subject: 3, domain: 4, attachmentName: 5, char: 6 } as const;
+const SEED = {
+  word: 1,
+  bigram: 2,
+  subject: 3,
+  domain: 4,
+  attachmentName: 5,
+  char: 6,
+  signOff: 7,
+  complaint: 8,
+} as const;
+
+/** Words that open what a mail complains about ("klager over", "afslag på", "appeal against"). */
+const COMPLAINT_HEADS = new Set([
+  'klage',
+  'klager',
+  'klaget',
+  'klagen',
+  'klages',
+  'afslag',
+  'afslaget',
+  'stop',
+  'stoppet',
+  'ophør',
+  'ophoer',
+  'nedsættelse',
+  'nedsaettelse',
+  'tilbagebetaling',
+  'complaint',
+  'complain',
+  'appeal',
+]);
+const COMPLAINT_LINKS = new Set([
+  'over',
+  'på',
+  'paa',
+  'pa',
+  'af',
+  'om',
+  'vedr',
+  'vedrørende',
+  'vedroerende',
+  'angående',
+  'about',
+  'against',
+  'regarding',
+  'of',
+]);
+/** How many words after the head make up what is complained about. */
+const COMPLAINT_SPAN = 6;
 
 /** Raw counts of one mail; `blocks[i]` is 0 for the word block and 1 for character n-grams. */
 export interface RawFeatures {
@@ -203,9 +268,32 @@ export function createFeaturizer(
     }
   }
 
+  /** The words after each "klage over …" / "afslag på …" in a field of their own. */
+  function addComplaint(
+    subjectWords: readonly string[],
+    bodyWords: readonly string[],
+    language: Language,
+  ): void {
+    for (const words of [subjectWords, bodyWords]) {
+      for (let i = 0; i + 1 < words.length; i += 1) {
+        if (!COMPLAINT_HEADS.has(words[i]!) || !COMPLAINT_LINKS.has(words[i + 1]!)) continue;
+        for (let j = i + 2; j < Math.min(words.length, i + 2 + COMPLAINT_SPAN); j += 1) {
+          const entry = info(words[j]!, language);
+          if (entry.term === null) continue;
+          const index = combineHashes(entry.hash, SEED.complaint) & mask;
+          add(index, 0, options.complaintWeight);
+          note(index, `klage: ${entry.term}`);
+        }
+      }
+    }
+  }
+
   function featurize(input: ClassifierInput): RawFeatures {
     const subjectWords = tokenize(input.subject);
-    const bodyWords = tokenize(input.bodyText.slice(0, options.maxBodyChars));
+    const body = input.bodyText.slice(0, options.maxBodyChars);
+    const signed = options.signOffWeight === 1 ? { text: body, signOff: '' } : splitSignOff(body);
+    const bodyWords = tokenize(signed.text);
+    const signOffWords = tokenize(signed.signOff);
     const nameWords = tokenize(input.attachmentNames.join(' ').replace(/\.[a-z0-9]{2,4}\b/gi, ' '));
     const attachmentWords = tokenize(input.attachmentText.slice(0, options.maxAttachmentChars));
     const language = detectLanguage(bodyWords.length > 0 ? bodyWords : subjectWords);
@@ -214,6 +302,12 @@ export function createFeaturizer(
     addField(subjectWords, language, SEED.subject);
     addWords(subjectWords, language, options.subjectRepeat, true, chars);
     addWords(bodyWords, language, 1, true, chars);
+    if (options.complaintWeight > 0) addComplaint(subjectWords, bodyWords, language);
+    if (signOffWords.length > 0) {
+      addField(signOffWords, language, SEED.signOff);
+      if (options.signOffWeight > 0)
+        addWords(signOffWords, language, options.signOffWeight, true, chars);
+    }
     addField(nameWords, language, SEED.attachmentName);
     addWords(nameWords, language, 1, false, chars);
     addWords(attachmentWords, language, 1, true, chars);

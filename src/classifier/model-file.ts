@@ -33,6 +33,9 @@ const featureSchema = z.object({
   subjectRepeat: z.number().int(),
   maxAttachmentChars: z.number().int(),
   maxBodyChars: z.number().int(),
+  // Models written before the sign-off split read the sign-off as body text.
+  signOffWeight: z.number().min(0).default(1),
+  complaintWeight: z.number().min(0).default(0),
 });
 const pointSchema = z.object({
   calibration: z.object({ scale: z.number().positive(), evidenceWeight: z.number() }),

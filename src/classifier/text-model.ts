@@ -4,7 +4,7 @@
  * names the words that pushed hardest towards its choice.
  */
 import type { ClassifierInput } from '../types.js';
-import { calibratedProbabilities } from './calibrate.js';
+import { calibratedProbabilities, pairwiseConfidence } from './calibrate.js';
 import { createFeaturizer, type Featurizer } from './features.js';
 import { linearScores, type LinearModel } from './model/linear.js';
 import { densify, type ModelBody } from './model-file.js';
@@ -12,6 +12,7 @@ import { weigh } from './vectorize.js';
 
 export interface ModelPrediction {
   area: string | null;
+  /** Confidence in `area` against the runner-up (calibrate.ts's pairwiseConfidence); thresholds are on it. */
   probability: number;
   probabilities: Record<string, number>;
   threshold: number;
@@ -77,7 +78,7 @@ export function createTextModel(body: ModelBody): TextModel {
     labels.forEach((label, k) => (record[label] = probabilities[k]!));
     return {
       area: labels[best] ?? null,
-      probability: probabilities[best]!,
+      probability: pairwiseConfidence(probabilities, best),
       probabilities: record,
       threshold: point.thresholds[best]!,
       topFeatures: topFeatures(x, best),

@@ -20,13 +20,14 @@ export interface HeldOutPrediction {
   truth: number;
   /** Index of the predicted label. */
   predicted: number;
+  /** The confidence that is thresholded (calibrate.ts's pairwiseConfidence). */
   probability: number;
 }
 
 export interface ThresholdOptions {
   targetPrecision: number;
   pseudoErrors: number;
-  /** Weight, in mails, of the pooled precision in each area's estimate. */
+  /** Weight, in mails, of the pooled precision in each area's estimate; Infinity for one pooled threshold. */
   shrinkage: number;
   /** Share of the error budget (1 − target) that held-out mail may use; the rest is kept for drift. */
   driftAllowance: number;
@@ -86,6 +87,15 @@ export function chooseThresholds(
   const pooled = pooledCurve(routable, options.pseudoErrors);
   const m = options.shrinkage;
   const target = 1 - (1 - options.targetPrecision) * options.driftAllowance;
+  // Infinite shrinkage: one threshold for every area, certified on all routable held-out
+  // mail (an area with no held-out mail above it still routes above it).
+  const single = Number.isFinite(m)
+    ? 1
+    : lowestPassing(
+        [...routable].sort((a, b) => b.probability - a.probability),
+        (n, correct) => correct / (n + options.pseudoErrors),
+        target,
+      );
   const thresholds: number[] = [];
   for (let k = 0; k < labels; k += 1) {
     if (options.neverRouted.includes(k)) {
@@ -96,7 +106,9 @@ export function chooseThresholds(
       .filter((p) => p.predicted === k)
       .sort((a, b) => b.probability - a.probability);
     thresholds.push(
-      lowestPassing(own, (n, correct, t) => (correct + m * pooled(t)) / (n + m), target),
+      Number.isFinite(m)
+        ? lowestPassing(own, (n, correct, t) => (correct + m * pooled(t)) / (n + m), target)
+        : single,
     );
   }
   return thresholds;

@@ -1,5 +1,6 @@
 import type { ClassifierInput, Reason } from '../types.js';
 import type { CompiledEvidence } from './rules.js';
+import { splitSignOff } from './quoted.js';
 import { foldText } from './text-fold.js';
 
 export interface EvidenceScore {
@@ -10,17 +11,24 @@ export interface EvidenceScore {
 /** Terms in the subject count this much more than in the body; attachment text less. */
 const SUBJECT_FACTOR = 2;
 const ATTACHMENT_TEXT_FACTOR = 0.5;
+/**
+ * The sign-off ("Med venlig hilsen … Jobcenter Viborg") says who writes, not what the
+ * mail is about: a jobcenter, Udbetaling Danmark or an a-kasse signs mail about every area.
+ */
+const SIGN_OFF_FACTOR = 0;
 
 /**
  * Sums the weights of the evidence terms that occur in a mail, per area. Each term counts
  * once per field, so a long mail repeating one word does not outweigh several signs.
  */
 export function scoreEvidence(input: ClassifierInput, evidence: CompiledEvidence[]): EvidenceScore {
+  const signed = splitSignOff(input.bodyText);
   const fields: { text: string; factor: number }[] = [
     { text: foldText(input.subject), factor: SUBJECT_FACTOR },
-    { text: foldText(`${input.bodyText}\n${input.attachmentNames.join('\n')}`), factor: 1 },
+    { text: foldText(`${signed.text}\n${input.attachmentNames.join('\n')}`), factor: 1 },
+    { text: foldText(signed.signOff), factor: SIGN_OFF_FACTOR },
     { text: foldText(input.attachmentText.slice(0, 50_000)), factor: ATTACHMENT_TEXT_FACTOR },
-  ];
+  ].filter(({ text, factor }) => factor > 0 && text !== '');
   const scores: Record<string, number> = {};
   const reasons: Reason[] = [];
   for (const group of evidence) {

@@ -68,3 +68,40 @@ export function splitQuoted(body: string): SplitBody {
   const quoted = [...inlineQuotes, ...lines.slice(start)].join('\n');
   return { newText: newLines.join('\n').trim(), quoted: quoted.trim() };
 }
+
+/**
+ * A closing phrase that starts the sign-off ("Med venlig hilsen", "Mvh", "Best regards"),
+ * alone on its line or followed by the name.
+ */
+const SIGN_OFF =
+  /^(med\s+)?(venlig(st)?|kærlig|kaerlig|mange)\s+hilsen|^(de\s+)?bedste\s+hilsner|^mvh\b|^m\.v\.h\b|^vh\b|^hilsen\b|^(best|kind|warm)\s+regards|^regards\b|^yours\s+(sincerely|faithfully)|^sincerely\b|^best\b,?\s*$/i;
+/** A sign-off further up than this many non-empty lines from the end is part of the text. */
+const SIGN_OFF_MAX_LINES = 12;
+
+export interface SignedText {
+  /** What the writer says. */
+  text: string;
+  /** The sign-off and what follows it: who writes (name, title, body, address). */
+  signOff: string;
+}
+
+/**
+ * Splits the writer's sign-off from the text: who writes ("Jobcenter Viborg", "Udbetaling
+ * Danmark", "3F Aalborg") says less about the case area than what is written above it.
+ */
+export function splitSignOff(text: string): SignedText {
+  const lines = text.split('\n');
+  let seen = 0;
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const line = (lines[i] ?? '').trim();
+    if (line === '') continue;
+    seen += 1;
+    if (seen > SIGN_OFF_MAX_LINES) break;
+    if (SIGN_OFF.test(line) && i > 0)
+      return {
+        text: lines.slice(0, i).join('\n').trimEnd(),
+        signOff: lines.slice(i).join('\n').trim(),
+      };
+  }
+  return { text, signOff: '' };
+}

@@ -50,6 +50,25 @@ describe('per-area thresholds', () => {
     expect(chooseThresholds(held, 3, options)[0]).toBe(1);
   });
 
+  it('gives every area the one pooled threshold when shrinkage is infinite', () => {
+    const held = [
+      ...predictions(
+        0,
+        Array.from({ length: 300 }, (_, i) => 0.5 + (0.5 * i) / 300),
+        [0.6, 0.55],
+      ),
+      ...predictions(
+        1,
+        Array.from({ length: 20 }, (_, i) => 0.5 + (0.5 * i) / 20),
+        [0.7],
+      ),
+    ];
+    const [t0, t1] = chooseThresholds(held, 3, { ...options, shrinkage: Infinity });
+    // Area 1's own mistake at 0.7 is one of few in the pool: it does not lift area 1 alone.
+    expect(Math.abs(t0! - t1!)).toBeLessThan(0.03);
+    expect(t0).toBeLessThan(0.75);
+  });
+
   it('counts coverage over routable mail and precision over routed mail', () => {
     const held: HeldOutPrediction[] = [
       { truth: 0, predicted: 0, probability: 0.9 },
