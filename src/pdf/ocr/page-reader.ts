@@ -6,15 +6,8 @@ import type { Logger } from 'pino';
 import { OcrError } from './errors.js';
 import { workerCount, type OcrConfig } from './options.js';
 import { OcrPool, type OcrPage, type OcrPageResult } from './pool.js';
-import {
-  findPoppler,
-  hasTextLayer,
-  pdfPageBoxes,
-  pdfPageTexts,
-  rasterDpi,
-  rasterPdfPage,
-  type PdfPageBox,
-} from './poppler.js';
+import { PdfTextReader } from './pdf-text.js';
+import { findPoppler, hasTextLayer, rasterDpi, rasterPdfPage, type PdfPageBox } from './poppler.js';
 import { prepareImage } from './prepare.js';
 
 /** One page of a PDF as read: its text layer, or what OCR made of its image. */
@@ -41,6 +34,7 @@ const CACHE_PAGES = 64;
  */
 export class PageReader {
   readonly pool: OcrPool;
+  private readonly text: PdfTextReader;
   private readonly cache = new Map<string, OcrPageResult>();
 
   constructor(
@@ -54,6 +48,7 @@ export class PageReader {
       pageTimeoutMs: config.pageTimeoutSeconds * 1000,
       log,
     });
+    this.text = new PdfTextReader({ maxPages: config.maxPagesPerAttachment });
   }
 
   /** OCR of one prepared page, from the cache when the same pixels were read lately. */
@@ -86,43 +81,35 @@ export class PageReader {
   }
 
   /**
-   * Every page of a PDF: the text layer where there is one, OCR where there is none
-   * (when `ocr` is set), up to the page limit. Needs poppler-utils.
+   * Every page of a PDF: the text layer where there is one (read in-process by pdf.js, in
+   * its worker), OCR where there is none (when `ocr` is set; needs poppler-utils to draw
+   * the page), up to the page limit.
    */
   async readPdf(
     bytes: Uint8Array,
     options: { ocr: boolean; budget: Budget },
   ): Promise<PdfPageText[]> {
+    const pages: PdfPageText[] = (await this.text.read(bytes)).map((page) => ({
+      box: { width: page.width, height: page.height, rotation: page.rotation },
+      text: hasTextLayer(page.text) ? page.text : '',
+      source: hasTextLayer(page.text) ? 'text-layer' : 'unread',
+      ocr: null,
+    }));
+    if (pages.length === 0) throw new OcrError('OcrPdfUnreadable', 'the PDF has no pages');
+    const scanned = pages
+      .map((page, index) => ({ page, index }))
+      .filter(({ page }) => page.source === 'unread');
+    if (!options.ocr || scanned.length === 0) return pages;
     const poppler = await findPoppler();
     if (!poppler)
       throw new OcrError(
         'OcrToolMissing',
-        'poppler-utils (pdfinfo, pdftotext, pdftoppm) is not installed',
+        'poppler-utils (pdftoppm) is not installed to draw scanned pages for OCR',
       );
     const dir = await mkdtemp(join(tmpdir(), 'postrobot-ocr-'));
     try {
       const file = join(dir, 'in.pdf');
       await writeFile(file, bytes, { mode: 0o600 });
-      const boxes = await pdfPageBoxes(
-        poppler,
-        file,
-        this.config.maxPagesPerAttachment,
-        TOOL_TIMEOUT_MS,
-      );
-      const texts = await pdfPageTexts(poppler, file, boxes.length, TOOL_TIMEOUT_MS);
-      const pages: PdfPageText[] = boxes.map((box, index) => {
-        const text = texts[index] ?? '';
-        return {
-          box,
-          text: hasTextLayer(text) ? text : '',
-          source: hasTextLayer(text) ? 'text-layer' : 'unread',
-          ocr: null,
-        };
-      });
-      if (!options.ocr) return pages;
-      const scanned = pages
-        .map((page, index) => ({ page, index }))
-        .filter(({ page }) => page.source === 'unread');
       await this.inParallel(scanned.length, options.budget, async (at) => {
         const { page, index } = scanned[at]!;
         const dpi = rasterDpi(page.box, this.config.maxPixels);
@@ -186,7 +173,7 @@ export class PageReader {
     return out;
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.text.close()]);
   }
 }
