@@ -1,34 +1,21 @@
-import { once } from 'node:events';
-import { createDeflate } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PdfTextReader } from '../../src/pdf/ocr/pdf-text.js';
-import { makePdf } from '../pdf/helpers.js';
+import { flateBombPdf, makePdf } from '../pdf/helpers.js';
 
-/** A one-page PDF whose content stream inflates to `inflatedMb` MB of spaces (pdf.js decodes it to read the text). */
+/**
+ * A one-page PDF whose content stream inflates to `inflatedMb` MB of spaces, which pdf.js
+ * decodes to read the page's text: pdf-lib's bomb (an unused object stream there) made
+ * the page's contents. The file has no xref table either way; readers rebuild it.
+ */
 async function contentBombPdf(inflatedMb: number): Promise<Buffer> {
-  const deflate = createDeflate({ level: 9 });
-  const chunks: Buffer[] = [];
-  deflate.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = once(deflate, 'end');
-  const block = Buffer.alloc(1024 * 1024, 0x20);
-  for (let index = 0; index < inflatedMb; index += 1) {
-    if (!deflate.write(block)) await once(deflate, 'drain');
-  }
-  deflate.end();
-  await ended;
-  const compressed = Buffer.concat(chunks);
-  const objects = [
-    '%PDF-1.5\n',
-    '1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n',
-    '2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n',
-    '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n',
-    `4 0 obj\n<< /Filter /FlateDecode /Length ${compressed.length} >>\nstream\n`,
-  ].join('');
-  return Buffer.concat([
-    Buffer.from(objects, 'latin1'),
-    compressed,
-    Buffer.from('\nendstream\nendobj\ntrailer\n<< /Root 1 0 R /Size 5 >>\n%%EOF\n', 'latin1'),
-  ]);
+  const bomb = await flateBombPdf(inflatedMb);
+  const head = bomb.indexOf('stream\n') + 'stream\n'.length;
+  const objects = bomb
+    .subarray(0, head)
+    .toString('latin1')
+    .replace('/MediaBox [0 0 595 842] >>', '/MediaBox [0 0 595 842] /Contents 4 0 R >>')
+    .replace('/Type /ObjStm /N 1 /First 4 ', '');
+  return Buffer.concat([Buffer.from(objects, 'latin1'), bomb.subarray(head)]);
 }
 
 describe('PDF text layers read by pdf.js in one warm worker', { timeout: 120_000 }, () => {
