@@ -26,16 +26,40 @@ export interface Budget {
 
 const TOOL_TIMEOUT_MS = 60_000;
 const CACHE_PAGES = 64;
+const CACHE_PDFS = 32;
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Remembers the last `size` outcomes (results and failures alike) by key. */
+class Recent<T> {
+  private readonly entries = new Map<string, Promise<T>>();
+
+  constructor(private readonly size: number) {}
+
+  /** The outcome for `key`: the one remembered, or `make()`'s (remembered from now on). */
+  get(key: string, make: () => Promise<T>): Promise<T> {
+    const known = this.entries.get(key);
+    if (known) return known;
+    const made = make();
+    made.catch(() => undefined);
+    this.entries.set(key, made);
+    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+    return made;
+  }
+}
 
 /**
- * Reads page images and PDFs with the OCR pool. The last results are kept by the hash of
- * the prepared image, so the text layer added to a document later does not read the same
- * scanned page twice.
+ * Reads page images and PDFs with the OCR pool. The last outcomes are kept: OCR by the
+ * hash of the prepared image, so the text layer added to a document later does not read
+ * the same scanned page twice, and a page that failed (60 s to time out) is not tried
+ * again while it is remembered; text layers by the PDF's sha256, so deciding a mail first
+ * without OCR and then with it reads each attachment once.
  */
 export class PageReader {
   readonly pool: OcrPool;
   private readonly text: PdfTextReader;
-  private readonly cache = new Map<string, OcrPageResult>();
+  private readonly ocrPages = new Recent<OcrPageResult>(CACHE_PAGES);
+  private readonly textLayers = new Recent<readonly PdfPageText[]>(CACHE_PDFS);
 
   constructor(
     readonly config: OcrConfig,
@@ -51,15 +75,25 @@ export class PageReader {
     this.text = new PdfTextReader({ maxPages: config.maxPagesPerAttachment });
   }
 
-  /** OCR of one prepared page, from the cache when the same pixels were read lately. */
-  async read(page: OcrPage): Promise<OcrPageResult> {
-    const key = createHash('sha256').update(page.image).digest('hex');
-    const hit = this.cache.get(key);
-    if (hit) return hit;
-    const result = await this.pool.recognize({ ...page, words: true });
-    this.cache.set(key, result);
-    if (this.cache.size > CACHE_PAGES) this.cache.delete(this.cache.keys().next().value!);
-    return result;
+  /** OCR of one prepared page, or its outcome when the same pixels were read lately. */
+  read(page: OcrPage): Promise<OcrPageResult> {
+    return this.ocrPages.get(sha256(page.image), () =>
+      this.pool.recognize({ ...page, words: true }),
+    );
+  }
+
+  /** Each page's text layer and size; pages with too little text are 'unread'. */
+  private readTextLayers(bytes: Uint8Array): Promise<readonly PdfPageText[]> {
+    return this.textLayers.get(sha256(bytes), async () => {
+      const pages: PdfPageText[] = (await this.text.read(bytes)).map((page) => ({
+        box: { width: page.width, height: page.height, rotation: page.rotation },
+        text: hasTextLayer(page.text) ? page.text : '',
+        source: hasTextLayer(page.text) ? 'text-layer' : 'unread',
+        ocr: null,
+      }));
+      if (pages.length === 0) throw new OcrError('OcrPdfUnreadable', 'the PDF has no pages');
+      return pages;
+    });
   }
 
   /** The text of each page of an image (every page of a TIFF, up to the page limit). */
@@ -89,13 +123,8 @@ export class PageReader {
     bytes: Uint8Array,
     options: { ocr: boolean; budget: Budget },
   ): Promise<PdfPageText[]> {
-    const pages: PdfPageText[] = (await this.text.read(bytes)).map((page) => ({
-      box: { width: page.width, height: page.height, rotation: page.rotation },
-      text: hasTextLayer(page.text) ? page.text : '',
-      source: hasTextLayer(page.text) ? 'text-layer' : 'unread',
-      ocr: null,
-    }));
-    if (pages.length === 0) throw new OcrError('OcrPdfUnreadable', 'the PDF has no pages');
+    // Copies: OCR fills in the pages it reads, and the remembered ones stay as read.
+    const pages = (await this.readTextLayers(bytes)).map((page) => ({ ...page }));
     const scanned = pages
       .map((page, index) => ({ page, index }))
       .filter(({ page }) => page.source === 'unread');
