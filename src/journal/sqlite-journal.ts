@@ -1,5 +1,6 @@
 import type { MailLocator } from '../types.js';
 import { JournalError } from '../errors.js';
+import type { Statement } from 'better-sqlite3';
 import { openDatabase, type Db } from './database.js';
 import type { Journal, ReceivedInput } from './journal.js';
 import type {
@@ -21,17 +22,28 @@ type Row = Record<string, unknown>;
 /** The journal on SQLite (better-sqlite3): every multi-row change is one transaction. */
 export class SqliteJournal implements Journal {
   private readonly db: Db;
+  /** Prepared statements by SQL text: preparing was a good part of each mail's cost. */
+  private readonly statements = new Map<string, Statement>();
 
   constructor(file: string) {
     this.db = openDatabase(file);
   }
 
+  private prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private one(sql: string, ...params: unknown[]): Row | undefined {
-    return this.db.prepare(sql).get(...params) as Row | undefined;
+    return this.prepare(sql).get(...params) as Row | undefined;
   }
 
   private all(sql: string, ...params: unknown[]): Row[] {
-    return this.db.prepare(sql).all(...params) as Row[];
+    return this.prepare(sql).all(...params) as Row[];
   }
 
   findByLocator(locator: MailLocator): MessageRecord | undefined {
@@ -75,23 +87,21 @@ export class SqliteJournal implements Journal {
 
   private insertReceived(input: ReceivedInput, duplicateOf: MessageRecord | null): MessageRecord {
     const { locator } = input;
-    const info = this.db
-      .prepare(
-        `INSERT INTO messages (account, mailbox, uid_validity, uid, sha256, content_key, size, received_at, status, duplicate_of)
+    const info = this.prepare(
+      `INSERT INTO messages (account, mailbox, uid_validity, uid, sha256, content_key, size, received_at, status, duplicate_of)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        locator.account,
-        locator.mailbox,
-        locator.uidValidity,
-        locator.uid,
-        input.sha256,
-        input.contentKey ?? null,
-        input.size,
-        input.receivedAt,
-        duplicateOf ? 'duplicate' : 'received',
-        duplicateOf?.id ?? null,
-      );
+    ).run(
+      locator.account,
+      locator.mailbox,
+      locator.uidValidity,
+      locator.uid,
+      input.sha256,
+      input.contentKey ?? null,
+      input.size,
+      input.receivedAt,
+      duplicateOf ? 'duplicate' : 'received',
+      duplicateOf?.id ?? null,
+    );
     const id = Number(info.lastInsertRowid);
     this.insertEvent({
       kind: duplicateOf ? 'received-duplicate' : 'received',
@@ -170,7 +180,7 @@ export class SqliteJournal implements Journal {
           ).next,
         )
       : null;
-    const insert = this.db.prepare(
+    const insert = this.prepare(
       `INSERT INTO documents (case_number, area, akt, sub, kind, title, sender, dated, filename, content_type, size, sha256, note, message_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -203,11 +213,9 @@ export class SqliteJournal implements Journal {
   }
 
   markDone(messageId: number, at: string): void {
-    this.db
-      .prepare(
-        "UPDATE messages SET status = CASE WHEN status = 'decided' THEN 'done' ELSE status END, done_at = ? WHERE id = ?",
-      )
-      .run(at, messageId);
+    this.prepare(
+      "UPDATE messages SET status = CASE WHEN status = 'decided' THEN 'done' ELSE status END, done_at = ? WHERE id = ?",
+    ).run(at, messageId);
   }
 
   listMessages(filter: {
@@ -252,7 +260,7 @@ export class SqliteJournal implements Journal {
   }
 
   addActions(messageId: number, actions: DecisionCommit['actions'], now: string): void {
-    const insert = this.db.prepare(
+    const insert = this.prepare(
       `INSERT INTO actions (message_id, kind, target, payload, idempotency_key, next_attempt_at, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
     );
@@ -295,19 +303,15 @@ export class SqliteJournal implements Journal {
   }
 
   retryAction(id: number, error: string, nextAttemptAt: string): void {
-    this.db
-      .prepare(
-        'UPDATE actions SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
-      )
-      .run(error, nextAttemptAt, id);
+    this.prepare(
+      'UPDATE actions SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
+    ).run(error, nextAttemptAt, id);
   }
 
   failAction(id: number, error: string): void {
-    this.db
-      .prepare(
-        "UPDATE actions SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
-      )
-      .run(error, id);
+    this.prepare(
+      "UPDATE actions SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+    ).run(error, id);
   }
 
   getCase(number: string): CaseRecord | undefined {
@@ -319,13 +323,11 @@ export class SqliteJournal implements Journal {
     record: { number: string; area: string | null; caseworker: string | null; source: string },
     at: string,
   ): void {
-    this.db
-      .prepare(
-        `INSERT INTO cases (number, area, caseworker, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    this.prepare(
+      `INSERT INTO cases (number, area, caseworker, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (number) DO UPDATE SET area = COALESCE(excluded.area, cases.area),
            caseworker = COALESCE(excluded.caseworker, cases.caseworker), updated_at = excluded.updated_at`,
-      )
-      .run(record.number, record.area, record.caseworker, record.source, at, at);
+    ).run(record.number, record.area, record.caseworker, record.source, at, at);
   }
 
   listCases(): (CaseRecord & { documents: number; lastDocumentAt: string | null })[] {
@@ -352,9 +354,11 @@ export class SqliteJournal implements Journal {
   }
 
   setDocumentPdf(documentId: number, pdfSha256: string, note: string | null): void {
-    this.db
-      .prepare('UPDATE documents SET pdf_sha256 = ?, note = COALESCE(?, note) WHERE id = ?')
-      .run(pdfSha256, note, documentId);
+    this.prepare('UPDATE documents SET pdf_sha256 = ?, note = COALESCE(?, note) WHERE id = ?').run(
+      pdfSha256,
+      note,
+      documentId,
+    );
   }
 
   attachToCase(messageId: number, caseNumber: string, at: string, actor: string): DocumentRecord[] {
@@ -419,18 +423,16 @@ export class SqliteJournal implements Journal {
   }
 
   private insertEvent(event: NewEvent & { messageId?: number | null; at: string }): void {
-    this.db
-      .prepare(
-        'INSERT INTO events (at, actor, kind, message_id, case_number, detail) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        event.at,
-        event.actor ?? 'postrobot',
-        event.kind,
-        event.messageId ?? null,
-        event.caseNumber ?? null,
-        event.detail ? JSON.stringify(event.detail) : null,
-      );
+    this.prepare(
+      'INSERT INTO events (at, actor, kind, message_id, case_number, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(
+      event.at,
+      event.actor ?? 'postrobot',
+      event.kind,
+      event.messageId ?? null,
+      event.caseNumber ?? null,
+      event.detail ? JSON.stringify(event.detail) : null,
+    );
   }
 
   addEvent(event: NewEvent & { messageId?: number | null; at: string }): void {
@@ -462,12 +464,10 @@ export class SqliteJournal implements Journal {
   }
 
   setCursor(name: string, value: number, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO ops_cursors (name, value, at) VALUES (?, ?, ?)
+    this.prepare(
+      `INSERT INTO ops_cursors (name, value, at) VALUES (?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value, at = excluded.at`,
-      )
-      .run(name, value, at);
+    ).run(name, value, at);
   }
 
   documentsAfter(afterId: number, limit: number): DocumentRecord[] {
@@ -529,7 +529,7 @@ export class SqliteJournal implements Journal {
   }
 
   addCprHashes(messageId: number, hashes: string[], at: string): void {
-    const insert = this.db.prepare(
+    const insert = this.prepare(
       'INSERT INTO message_cpr (hash, message_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     );
     this.db.transaction(() => {
@@ -560,7 +560,7 @@ export class SqliteJournal implements Journal {
   }
 
   markRawMailDeleted(ids: number[], at: string): void {
-    const update = this.db.prepare('UPDATE messages SET raw_deleted_at = ? WHERE id = ?');
+    const update = this.prepare('UPDATE messages SET raw_deleted_at = ? WHERE id = ?');
     this.db.transaction(() => {
       for (const id of ids) update.run(at, id);
     })();
@@ -591,7 +591,7 @@ export class SqliteJournal implements Journal {
   }
 
   deleteDocuments(ids: number[]): void {
-    const remove = this.db.prepare('DELETE FROM documents WHERE id = ?');
+    const remove = this.prepare('DELETE FROM documents WHERE id = ?');
     this.db.transaction(() => {
       for (const id of ids) remove.run(id);
     })();
@@ -599,8 +599,8 @@ export class SqliteJournal implements Journal {
 
   deleteEventsBefore(before: string): { events: number; cprIndex: number } {
     return this.db.transaction(() => ({
-      events: this.db.prepare('DELETE FROM events WHERE at < ?').run(before).changes,
-      cprIndex: this.db.prepare('DELETE FROM message_cpr WHERE at < ?').run(before).changes,
+      events: this.prepare('DELETE FROM events WHERE at < ?').run(before).changes,
+      cprIndex: this.prepare('DELETE FROM message_cpr WHERE at < ?').run(before).changes,
     }))();
   }
 
@@ -614,18 +614,9 @@ export class SqliteJournal implements Journal {
     },
     at: string,
   ): boolean {
-    const info = this.db
-      .prepare(
-        'INSERT INTO training_examples (message_id, sha256, area, source, confirmed_by, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256, area) DO NOTHING',
-      )
-      .run(
-        example.messageId,
-        example.sha256,
-        example.area,
-        example.source,
-        example.confirmedBy,
-        at,
-      );
+    const info = this.prepare(
+      'INSERT INTO training_examples (message_id, sha256, area, source, confirmed_by, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256, area) DO NOTHING',
+    ).run(example.messageId, example.sha256, example.area, example.source, example.confirmedBy, at);
     return info.changes > 0;
   }
 
@@ -674,12 +665,10 @@ export class SqliteJournal implements Journal {
   }
 
   saveUidValidity(account: string, mailbox: string, uidValidity: number, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO source_state (account, mailbox, uid_validity, updated_at) VALUES (?, ?, ?, ?)
+    this.prepare(
+      `INSERT INTO source_state (account, mailbox, uid_validity, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (account, mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, updated_at = excluded.updated_at`,
-      )
-      .run(account, mailbox, uidValidity, at);
+    ).run(account, mailbox, uidValidity, at);
   }
 
   beginBatch(): void {
