@@ -16,7 +16,8 @@ export interface ModelPrediction {
   probability: number;
   probabilities: Record<string, number>;
   threshold: number;
-  topFeatures: string[];
+  /** The words that pushed hardest towards `area`; computed when read. */
+  readonly topFeatures: string[];
 }
 
 export interface TextModel {
@@ -81,7 +82,10 @@ export function createTextModel(body: ModelBody): TextModel {
       probability: pairwiseConfidence(probabilities, best),
       probabilities: record,
       threshold: point.thresholds[best]!,
-      topFeatures: topFeatures(x, best),
+      // Named only when read (the reasons): a fifth of the scoring time otherwise.
+      get topFeatures() {
+        return topFeatures(x, best);
+      },
     };
   }
 
