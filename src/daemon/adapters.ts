@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
 import type { BlobStore } from '../journal/blob-store.js';
 import type { Journal } from '../journal/journal.js';
+import type { MessageRecord } from '../journal/records.js';
 import type { CompiledRouting } from '../pipeline/routing.js';
 import { createImapMove } from './actions/imap-move.js';
 import { createMaildirMove } from './actions/maildir-move.js';
@@ -10,6 +11,16 @@ import { ImapSession } from './imap/session.js';
 import type { ActionHandlers, MailSource } from './ports.js';
 import { ImapSource } from './sources/imap.js';
 import { MaildirSource } from './sources/maildir.js';
+
+/** The Message-ID header of a mail: from the ledger, else from the stored bytes' header. */
+function messageIdOf(message: MessageRecord, blobs: BlobStore): string | null {
+  if (message.messageId) return message.messageId;
+  if (!blobs.has(message.sha256, 'eml')) return null;
+  const text = blobs.read(message.sha256, 'eml').subarray(0, 65536).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const header = end === -1 ? text : text.slice(0, end);
+  return /^message-id:[ \t]*(<[^>\r\n]+>)/im.exec(header)?.[1] ?? null;
+}
 
 export interface Adapters {
   source: MailSource;
@@ -50,7 +61,7 @@ export function createAdapters(
         journal.saveUidValidity(session.account, mailbox, current, new Date().toISOString());
       },
     });
-    handlers.move = createImapMove(session, imapLog);
+    handlers.move = createImapMove(session, imapLog, (message) => messageIdOf(message, blobs));
     return { source: new ImapSource(session, imapLog), handlers, session };
   }
   handlers.move = createMaildirMove(config.inboxDir);

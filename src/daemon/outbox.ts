@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import { describeError, PostrobotError } from '../errors.js';
 import type { Journal } from '../journal/journal.js';
-import type { ActionRecord } from '../journal/records.js';
+import type { ActionRecord, MessageRecord } from '../journal/records.js';
 import { retryDelayMs } from './backoff.js';
 import { failpoint } from './failpoint.js';
-import type { ActionHandlers } from './ports.js';
+import type { ActionHandlers, ActionItem } from './ports.js';
+
+/** Mails whose due actions run together (the moves among them in one command per folder). */
+const BATCH = 50;
 
 export interface OutboxOptions {
   retryDelaysSeconds: number[];
@@ -23,6 +26,8 @@ export interface OutboxOptions {
 export class OutboxRunner {
   private readonly now: () => Date;
   private readonly random: () => number;
+  /** The run in progress (runBatch calls queue behind it). */
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly journal: Journal,
@@ -53,12 +58,53 @@ export class OutboxRunner {
     return done;
   }
 
-  /** Runs every due action in the outbox, mail by mail; returns how many succeeded. */
+  /**
+   * Runs the pending actions of several mails. An action whose handler can do many at
+   * once (the IMAP move) is gathered from every mail whose earlier actions are done and
+   * done together; each one is still recorded done, or failed, on its own. Then each
+   * mail's remaining actions run as in runFor().
+   */
+  runBatch(messageIds: number[]): Promise<number> {
+    // One run at a time: two overlapping runs would both send a forward still pending.
+    const run = this.running.then(() => this.runBatchNow(messageIds));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runBatchNow(messageIds: number[]): Promise<number> {
+    const gathered = new Map<ActionRecord['kind'], ActionRecord[]>();
+    let done = 0;
+    const now = this.now().toISOString();
+    for (const messageId of messageIds) {
+      for (const listed of this.journal.actionsFor(messageId)) {
+        // Read again: an earlier action given up on may have changed it (quarantine target).
+        const action = this.journal.actionsFor(messageId).find((a) => a.id === listed.id);
+        if (!action || action.status !== 'pending') continue;
+        if (action.nextAttemptAt > now) break;
+        if (this.handlers[action.kind]?.many) {
+          const list = gathered.get(action.kind) ?? [];
+          list.push(action);
+          gathered.set(action.kind, list);
+          break;
+        }
+        const outcome = await this.runOne(action);
+        if (outcome === 'retry') break;
+        if (outcome === 'done') done += 1;
+      }
+    }
+    for (const [kind, actions] of gathered) done += await this.runMany(kind, actions);
+    // What came after a gathered action, and the mails now complete.
+    for (const messageId of messageIds) done += await this.runFor(messageId);
+    return done;
+  }
+
+  /** Runs every due action in the outbox, in batches of mails; returns how many succeeded. */
   async runDue(limit = 500): Promise<number> {
     const due = this.journal.dueActions(this.now().toISOString(), limit);
     const messages = [...new Set(due.map((action) => action.messageId))];
     let done = 0;
-    for (const messageId of messages) done += await this.runFor(messageId);
+    for (let start = 0; start < messages.length; start += BATCH)
+      done += await this.runBatch(messages.slice(start, start + BATCH));
     return done;
   }
 
@@ -69,87 +115,126 @@ export class OutboxRunner {
       this.journal.markDone(messageId, this.now().toISOString());
   }
 
-  private async runOne(action: ActionRecord): Promise<'done' | 'retry' | 'failed'> {
+  /** The mail of an action, or null after recording why the action cannot run. */
+  private runnable(action: ActionRecord): MessageRecord | null {
     const message = this.journal.getMessage(action.messageId);
-    const handler = this.handlers[action.kind];
+    if (message && this.handlers[action.kind]) return message;
+    const reason = !message
+      ? 'its mail is not in the ledger'
+      : `no handler for "${action.kind}" is configured`;
+    this.journal.failAction(action.id, reason);
+    this.journal.addEvent({
+      kind: 'action-failed',
+      messageId: action.messageId,
+      at: this.now().toISOString(),
+      detail: { action: action.kind, target: action.target, error: reason },
+    });
+    this.log.error(
+      { event: 'action-failed', actionId: action.id, kind: action.kind, reason },
+      'action cannot run',
+    );
+    return null;
+  }
+
+  private async runOne(action: ActionRecord): Promise<'done' | 'retry' | 'failed'> {
+    const message = this.runnable(action);
+    if (!message) return 'failed';
+    try {
+      await this.handlers[action.kind]!(action, message);
+    } catch (error) {
+      return this.attemptFailed(action, error);
+    }
+    return this.succeeded(action);
+  }
+
+  /** Runs actions of one kind together through the handler's `many`; returns how many succeeded. */
+  private async runMany(kind: ActionRecord['kind'], actions: ActionRecord[]): Promise<number> {
+    const items: ActionItem[] = [];
+    for (const action of actions) {
+      const message = this.runnable(action);
+      if (message) items.push({ action, message });
+    }
+    if (items.length === 0) return 0;
+    let results: (unknown | null)[];
+    try {
+      results = await this.handlers[kind]!.many!(items);
+    } catch (error) {
+      results = items.map(() => error);
+    }
+    let done = 0;
+    for (const [index, { action }] of items.entries()) {
+      const error = results[index] ?? null;
+      if (error === null) {
+        this.succeeded(action);
+        done += 1;
+      } else {
+        this.attemptFailed(action, error);
+      }
+    }
+    return done;
+  }
+
+  private succeeded(action: ActionRecord): 'done' {
+    failpoint(action.kind === 'move' ? 'after-move' : 'after-forward');
+    this.journal.completeAction(action.id, this.now().toISOString());
+    // A forward cannot be taken back: its "done" is committed at once, even inside a batch.
+    if (action.kind !== 'move') this.journal.checkpoint();
+    this.log.debug(
+      {
+        event: 'action-done',
+        actionId: action.id,
+        kind: action.kind,
+        messageId: action.messageId,
+      },
+      'action done',
+    );
+    return 'done';
+  }
+
+  /** Records a failed attempt: retried on the schedule, or given up on. */
+  private attemptFailed(action: ActionRecord, error: unknown): 'retry' | 'failed' {
     const at = this.now().toISOString();
-    if (!message || !handler) {
-      const reason = !message
-        ? 'its mail is not in the ledger'
-        : `no handler for "${action.kind}" is configured`;
-      this.journal.failAction(action.id, reason);
+    const retryable = error instanceof PostrobotError ? error.retryable : true;
+    const text = describeError(error);
+    const attempts = action.attempts + 1;
+    if (!retryable || attempts >= this.options.maxAttempts) {
+      this.journal.failAction(action.id, text);
       this.journal.addEvent({
         kind: 'action-failed',
         messageId: action.messageId,
         at,
-        detail: { action: action.kind, target: action.target, error: reason },
+        detail: { action: action.kind, target: action.target, error: text, attempts },
       });
       this.log.error(
-        { event: 'action-failed', actionId: action.id, kind: action.kind, reason },
-        'action cannot run',
-      );
-      return 'failed';
-    }
-    try {
-      await handler(action, message);
-      failpoint(action.kind === 'move' ? 'after-move' : 'after-forward');
-      this.journal.completeAction(action.id, this.now().toISOString());
-      // A forward cannot be taken back: its "done" is committed at once, even inside a batch.
-      if (action.kind !== 'move') this.journal.checkpoint();
-      this.log.debug(
         {
-          event: 'action-done',
+          event: 'action-failed',
+          alert: true,
           actionId: action.id,
           kind: action.kind,
-          messageId: action.messageId,
+          attempts,
+          err: text,
         },
-        'action done',
+        'action failed for good',
       );
-      return 'done';
-    } catch (error) {
-      const retryable = error instanceof PostrobotError ? error.retryable : true;
-      const text = describeError(error);
-      const attempts = action.attempts + 1;
-      if (!retryable || attempts >= this.options.maxAttempts) {
-        this.journal.failAction(action.id, text);
-        this.journal.addEvent({
-          kind: 'action-failed',
-          messageId: action.messageId,
-          at,
-          detail: { action: action.kind, target: action.target, error: text, attempts },
-        });
-        this.log.error(
-          {
-            event: 'action-failed',
-            alert: true,
-            actionId: action.id,
-            kind: action.kind,
-            attempts,
-            err: text,
-          },
-          'action failed for good',
-        );
-        this.options.onGiveUp?.(action, error);
-        return 'failed';
-      } else {
-        const next = new Date(
-          this.now().getTime() +
-            retryDelayMs(attempts - 1, this.options.retryDelaysSeconds, this.random()),
-        );
-        this.journal.retryAction(action.id, text, next.toISOString());
-        this.log.warn(
-          {
-            event: 'action-retry',
-            actionId: action.id,
-            kind: action.kind,
-            attempts,
-            next: next.toISOString(),
-            err: text,
-          },
-          'action failed; will retry',
-        );
-      }
-      return 'retry';
+      this.options.onGiveUp?.(action, error);
+      return 'failed';
     }
+    const next = new Date(
+      this.now().getTime() +
+        retryDelayMs(attempts - 1, this.options.retryDelaysSeconds, this.random()),
+    );
+    this.journal.retryAction(action.id, text, next.toISOString());
+    this.log.warn(
+      {
+        event: 'action-retry',
+        actionId: action.id,
+        kind: action.kind,
+        attempts,
+        next: next.toISOString(),
+        err: text,
+      },
+      'action failed; will retry',
+    );
+    return 'retry';
   }
 }

@@ -55,9 +55,11 @@ export class MailProcessor {
     this.now = deps.now ?? (() => new Date());
   }
 
+  /** `prefetched`: the mail's bytes when the caller has read them already (a chunk's FETCH). */
   async intake(
     item: SourceItem,
     source: MailSource,
+    prefetched?: Buffer,
   ): Promise<{ outcome: ProcessOutcome; message: MessageRecord }> {
     const { journal, blobs, log } = this.deps;
     const existing = journal.findByLocator(item.locator);
@@ -66,7 +68,8 @@ export class MailProcessor {
         return { outcome: await this.decideStored(existing), message: existing };
       return { outcome: 'known', message: existing };
     }
-    const raw = await item.read();
+    const raw = prefetched ?? (await item.read());
+    // Inside a batch the fsyncs wait for sealBatch(), which runs before the commit.
     const sha256 = blobs.put(raw, 'eml');
     const key = contentKey(raw);
     const original = journal.findOriginalBySha(sha256, key) ?? null;
@@ -100,9 +103,15 @@ export class MailProcessor {
     return { outcome: await this.decideStored(message, raw), message };
   }
 
-  /** Starts collecting what must happen only after the batch's commit. */
+  /** Starts collecting what must happen only after the batch's commit, and the blobs' fsyncs. */
   startBatch(): void {
     this.deferred = [];
+    this.deps.blobs.beginBatch();
+  }
+
+  /** Makes the batch's raw mail durable. Call before the journal's commitBatch. */
+  async sealBatch(): Promise<void> {
+    await this.deps.blobs.flush();
   }
 
   /** Runs what waited for the commit, in order. Call after the journal's commitBatch. */
@@ -115,6 +124,7 @@ export class MailProcessor {
   /** Drops what waited for a commit that did not happen. */
   abandonBatch(): void {
     this.deferred = null;
+    this.deps.blobs.abandonBatch();
   }
 
   private async afterCommit(step: () => void | Promise<void>): Promise<void> {

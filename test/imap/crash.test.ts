@@ -14,6 +14,11 @@ import {
 import { SmtpSink } from './smtp-sink.js';
 
 const BATCH = 200;
+/**
+ * OCR off: these tests are about crashes, and with it on a 200-mail batch waits minutes on
+ * a busy machine for scans queued behind the case PDFs' text layers (one OCR queue).
+ */
+const NO_OCR = { ocr: '\n  enabled: false' };
 
 function exitOf(
   child: ChildProcess,
@@ -123,7 +128,7 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
       const batch = fixtureBatch(BATCH);
       expect(batch).toHaveLength(BATCH);
       await dovecot.deliver(batch.map((m) => m.raw));
-      const setup = imapConfig(dir, dovecot, sink);
+      const setup = imapConfig(dir, dovecot, sink, NO_OCR);
       const crashing = start(['run', '--config', setup.file], {
         ...setup.env,
         POSTROBOT_FAILPOINT: `${point}:${nth}`,
@@ -140,7 +145,7 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
   it('two daemons started at once: one runs, the other refuses with a clear message', async () => {
     const batch = fixtureBatch(50);
     await dovecot.deliver(batch.map((m) => m.raw));
-    const setup = imapConfig(dir, dovecot, sink);
+    const setup = imapConfig(dir, dovecot, sink, NO_OCR);
     const first = start(['run', '--config', setup.file], setup.env);
     const second = start(['run', '--config', setup.file], setup.env);
     const stderr: string[] = [];

@@ -176,6 +176,31 @@ export class ImapSession {
     this.folders.add(folder);
   }
 
+  /**
+   * The Message-IDs among `messageIds` that a mail in `folder` carries. Looked up over a
+   * short-lived second connection, so that the inbox stays selected (and idle) on this
+   * one. Used only to confirm a move an earlier run made before it crashed.
+   */
+  async findByMessageId(folder: string, messageIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    if (messageIds.length === 0) return found;
+    const client = new ImapFlow(await imapClientOptions(this.config, this.endpoint, this.log));
+    client.on('error', (error: unknown) =>
+      this.log.warn({ event: 'imap-error', err: describeError(error) }, 'IMAP connection error'),
+    );
+    try {
+      await client.connect();
+      await client.mailboxOpen(folder, { readOnly: true });
+      for (const id of messageIds) {
+        const hits = await client.search({ header: { 'message-id': id } }, { uid: true });
+        if (hits && hits.length > 0) found.add(id);
+      }
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+    return found;
+  }
+
   /** Resolves on new mail (IDLE/NOOP "exists"), a lost connection, the timeout or the abort. */
   waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void> {
     const wait = Math.max(timeoutMs, this.client?.usable ? 0 : this.backoffRemaining());

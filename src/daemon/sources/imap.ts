@@ -73,6 +73,37 @@ export class ImapSource implements MailSource {
     }
   }
 
+  /** One UID FETCH for the bytes of all the items (a chunk of the listing). */
+  async readMany(items: SourceItem[]): Promise<Map<SourceItem, Buffer>> {
+    const read = new Map<SourceItem, Buffer>();
+    if (items.length === 0) return read;
+    const uidValidity = items[0]!.locator.uidValidity;
+    const byUid = new Map(items.map((item) => [item.locator.uid, item]));
+    try {
+      const client = await this.session.connected();
+      if (this.session.uidValidity !== uidValidity)
+        throw new ImapConnectionError('UIDVALIDITY changed while reading; listing again');
+      const rows = await withTimeout(
+        client.fetchAll([...byUid.keys()].join(','), { uid: true, source: true }, { uid: true }),
+        LIST_TIMEOUT_MS,
+        'UID FETCH',
+      );
+      for (const row of rows) {
+        const item = byUid.get(String(row.uid));
+        if (item && row.source) read.set(item, row.source);
+      }
+      this.session.touch();
+      return read;
+    } catch (error) {
+      this.session.drop();
+      this.log.warn(
+        { event: 'imap-fetch-failed', mails: items.length, err: describeError(error) },
+        'cannot fetch mail; reconnecting',
+      );
+      throw error;
+    }
+  }
+
   waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void> {
     return this.session.waitForChange(timeoutMs, signal);
   }
