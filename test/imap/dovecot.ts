@@ -35,6 +35,49 @@ async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
 }
 
 export const USER = 'robot';
+
+/**
+ * Delivers mails to the robot's INBOX over a few kept-open LMTP connections, as an MTA
+ * would. With `perSecond` the i-th mail is sent no earlier than i / perSecond seconds
+ * after the start (a steady stream); without it, as fast as the server takes them.
+ */
+export async function deliverOverLmtp(
+  lmtpPort: number,
+  raws: (string | Buffer)[],
+  options: { connections: number; onDelivered: (index: number) => void; perSecond?: number },
+): Promise<void> {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: lmtpPort,
+    lmtp: true,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: options.connections,
+    maxMessages: Infinity,
+    logger: false,
+  } as never);
+  const started = Date.now();
+  try {
+    let next = 0;
+    const lanes = Array.from({ length: options.connections }, async () => {
+      while (next < raws.length) {
+        const index = next++;
+        if (options.perSecond) {
+          const due = started + (index * 1000) / options.perSecond;
+          if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        }
+        await transport.sendMail({
+          envelope: { from: 'sender@example.dk', to: [USER] },
+          raw: raws[index]!,
+        });
+        options.onDelivered(index);
+      }
+    });
+    await Promise.all(lanes);
+  } finally {
+    transport.close();
+  }
+}
 export const PASSWORD = 'secret';
 
 /**
@@ -207,37 +250,12 @@ service lmtp {
    * Delivers many mails over a few kept-open LMTP connections, calling `onDelivered` as
    * each is accepted (the benchmark's clock starts there).
    */
-  async deliverMany(
+  deliverMany(
     raws: (string | Buffer)[],
     connections: number,
     onDelivered: (index: number) => void,
   ): Promise<void> {
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: this.lmtpPort,
-      lmtp: true,
-      ignoreTLS: true,
-      pool: true,
-      maxConnections: connections,
-      maxMessages: Infinity,
-      logger: false,
-    } as never);
-    try {
-      let next = 0;
-      const lanes = Array.from({ length: connections }, async () => {
-        while (next < raws.length) {
-          const index = next++;
-          await transport.sendMail({
-            envelope: { from: 'sender@example.dk', to: [USER] },
-            raw: raws[index]!,
-          });
-          onDelivered(index);
-        }
-      });
-      await Promise.all(lanes);
-    } finally {
-      transport.close();
-    }
+    return deliverOverLmtp(this.lmtpPort, raws, { connections, onDelivered });
   }
 
   /** Message-IDs (or first subject line) of every mail in a folder, via doveadm. */
