@@ -14,6 +14,7 @@ import { guardPdfLibDecoding } from './decode-guard.js';
 import { embedBundleFonts } from './bundle-fonts.js';
 import { loadFontBytes, type FontBytes, type Fonts } from './fonts.js';
 import { drawCover, drawToc, formatDay, tocPageCount, type FrontMatter } from './front-matter.js';
+import { dropInvalidObjects } from './convert-pdf.js';
 import { writeOutline, type OutlineItem } from './outline.js';
 import { A4, PageWriter } from './page-writer.js';
 import { FooterStamper } from './stamp.js';
@@ -46,6 +47,8 @@ async function appendDocument(
       throwOnInvalidObject: false,
       parseSpeed: ParseSpeeds.Fastest,
     });
+    // A document stored before damaged objects were dropped at conversion, or damaged since.
+    dropInvalidObjects(source);
     phases.read += performance.now() - started;
     started = performance.now();
     const copied = await out.copyPages(source, source.getPageIndices());

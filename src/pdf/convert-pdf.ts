@@ -1,7 +1,19 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
+import {
+  PDFArray,
+  PDFDocument,
+  PDFInvalidObject,
+  PDFName,
+  PDFNull,
+  PDFNumber,
+  PDFRawStream,
+  PDFRef,
+  StandardFonts,
+  type PDFFont,
+} from 'pdf-lib';
 import { DOCUMENT_SAVE } from './save-options.js';
 import { decodeGuardTrips, guardPdfLibDecoding } from './decode-guard.js';
 import { PdfError } from './errors.js';
@@ -38,6 +50,118 @@ async function decrypt(bytes: Uint8Array, options: PdfSourceOptions): Promise<Ui
       );
     }
     return await readFile(join(dir, 'out.pdf'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Replaces the objects pdf-lib could not parse with null and says how many there were.
+ * pdf-lib keeps such an object as its raw bytes and writes them back out as they are, so
+ * one damaged object in one attachment made the whole case PDF fail qpdf --check.
+ */
+export function dropInvalidObjects(doc: PDFDocument): number {
+  let dropped = 0;
+  for (const [ref, object] of doc.context.enumerateIndirectObjects()) {
+    if (object instanceof PDFInvalidObject) {
+      doc.context.assign(ref, PDFNull);
+      dropped += 1;
+    }
+  }
+  return dropped;
+}
+
+/**
+ * Streams whose /Length is an indirect object and whose bytes pdf-lib took to be another
+ * length. pdf-lib cannot follow such a length while it parses, so it looks for
+ * "endstream" and drops a line end before it, which cut the last byte off compressed data
+ * ending in 0x0a or 0x0d (seen in PDFs written by cairo): the copy then failed qpdf --check.
+ */
+function misreadStreams(doc: PDFDocument): number {
+  let misread = 0;
+  for (const [, object] of doc.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFRawStream)) continue;
+    const length = object.dict.get(PDFName.of('Length'));
+    if (!(length instanceof PDFRef)) continue;
+    const value = doc.context.lookup(length);
+    if (value instanceof PDFNumber && value.asNumber() !== object.contents.length) misread += 1;
+  }
+  return misread;
+}
+
+/** Whether a FlateDecode stream inflates (a stream with other filters is taken as it is). */
+function inflates(stream: PDFRawStream): boolean {
+  const filter = stream.dict.get(PDFName.of('Filter'));
+  const name = filter instanceof PDFArray && filter.size() === 1 ? filter.get(0) : filter;
+  if (filter === undefined) return true;
+  if (!(name instanceof PDFName) || name.asString() !== '/FlateDecode') return true;
+  try {
+    // Sync flush: a stream that ends without zlib's trailer still counts, as qpdf reads it.
+    inflateSync(stream.contents, {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: MAX_CONTENT_BYTES,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const MAX_CONTENT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A page whose content cannot be decoded (a damaged file: qpdf --check calls that an
+ * error, and a viewer shows nothing or stops) gets a line saying so in its place; the
+ * other pages stay as they are and the page count is kept.
+ */
+async function markUndecodablePages(doc: PDFDocument): Promise<number> {
+  let marked = 0;
+  let font: PDFFont | null = null;
+  for (const page of doc.getPages()) {
+    const value = page.node.get(PDFName.of('Contents'));
+    if (value === undefined) continue;
+    const resolved = doc.context.lookup(value);
+    const streams = resolved instanceof PDFArray ? resolved.asArray() : [value];
+    const broken = streams.some((item) => {
+      const stream = doc.context.lookup(item);
+      return stream instanceof PDFRawStream && !inflates(stream);
+    });
+    if (!broken) continue;
+    page.node.delete(PDFName.of('Contents'));
+    font ??= await doc.embedFont(StandardFonts.Helvetica);
+    const { height } = page.getSize();
+    page.drawText('Siden er beskadiget i den modtagne PDF-fil og kan ikke vises.', {
+      x: 50,
+      y: height - 80,
+      size: 12,
+      font,
+    });
+    page.drawText('Originalen er gemt uændret på sagen.', {
+      x: 50,
+      y: height - 98,
+      size: 12,
+      font,
+    });
+    marked += 1;
+  }
+  return marked;
+}
+
+/** qpdf's reconstruction of a damaged file (it rebuilds the cross-reference table). */
+async function repair(bytes: Uint8Array, options: PdfSourceOptions): Promise<Uint8Array | null> {
+  if (!options.qpdf) return null;
+  const dir = await mkdtemp(join(tmpdir(), 'postrobot-repair-'));
+  try {
+    await writeFile(join(dir, 'in.pdf'), bytes, { mode: 0o600 });
+    const result = await run(
+      options.qpdf,
+      ['--decrypt', '--', join(dir, 'in.pdf'), join(dir, 'out.pdf')],
+      options.timeoutMs,
+    );
+    // 3 is "done, with warnings": what a repaired file gets.
+    return result.code === 0 || result.code === 3 ? await readFile(join(dir, 'out.pdf')) : null;
+  } catch {
+    return null;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -82,6 +206,15 @@ export async function pdfToPdf(
   }
   // pdf-lib reads some encrypted files without complaint but cannot decode their streams.
   if (source.isEncrypted) source = await load(await decrypt(bytes, options));
+  if (dropInvalidObjects(source) + misreadStreams(source) > 0) {
+    // Damaged or misread: qpdf's rewrite usually gets the objects back (and writes every
+    // length directly); what is still broken is dropped.
+    const repaired = await repair(bytes, options);
+    if (repaired) {
+      source = await load(repaired).catch(() => source);
+      dropInvalidObjects(source);
+    }
+  }
   const count = source.getPageCount();
   if (count === 0) throw new PdfError('PdfNoPages', 'the PDF has no pages');
   if (count > options.maxPages)
@@ -92,5 +225,6 @@ export async function pdfToPdf(
   const out = await PDFDocument.create({ updateMetadata: false });
   const pages = await out.copyPages(source, source.getPageIndices());
   for (const page of pages) out.addPage(page);
+  await markUndecodablePages(out);
   return { pdf: await out.save(DOCUMENT_SAVE), pages: count };
 }

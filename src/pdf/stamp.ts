@@ -3,6 +3,7 @@ import {
   PDFDict,
   PDFName,
   PDFRawStream,
+  PDFStream,
   type PDFDocument,
   type PDFFont,
   type PDFObject,
@@ -10,6 +11,7 @@ import {
   type PDFRef,
 } from 'pdf-lib';
 import { encodeGlyphs } from './glyph-text.js';
+import { A4 } from './page-writer.js';
 import { textWidth } from './text.js';
 
 type Point = { x: number; y: number };
@@ -95,15 +97,49 @@ export class FooterStamper {
     return key;
   }
 
-  /** The page's content streams as a list of references (none, one, or an array). */
+  /** The page's content streams (none, one, or an array); whatever is not a stream is left out. */
   private contents(page: PDFPage): PDFObject[] {
     const value = page.node.get(CONTENTS);
     if (value === undefined) return [];
     const resolved = this.doc.context.lookup(value);
-    return resolved instanceof PDFArray ? resolved.asArray() : [value];
+    const list = resolved instanceof PDFArray ? resolved.asArray() : [value];
+    return list.filter((item) => this.doc.context.lookup(item) instanceof PDFStream);
   }
 
+  /**
+   * Stamps the page. A page whose own entries are damaged (a rotation that is not a
+   * number, resources that are not a dictionary) gets those entries as a viewer would
+   * read them (no rotation, the media box, empty resources) and then the stamp.
+   */
   stamp(page: PDFPage, text: string): void {
+    try {
+      this.draw(page, text);
+    } catch {
+      this.repair(page);
+      this.draw(page, text);
+    }
+  }
+
+  private repair(page: PDFPage): void {
+    const node = page.node;
+    const context = this.doc.context;
+    const fails = (read: () => unknown): boolean => {
+      try {
+        read();
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    if (fails(() => page.getRotation())) node.delete(PDFName.of('Rotate'));
+    if (fails(() => node.CropBox())) node.delete(PDFName.of('CropBox'));
+    if (fails(() => page.getMediaBox()))
+      node.set(PDFName.of('MediaBox'), context.obj([0, 0, ...A4]));
+    if (fails(() => node.Resources()?.lookupMaybe(FONT, PDFDict)))
+      node.set(RESOURCES, context.obj({}));
+  }
+
+  private draw(page: PDFPage, text: string): void {
     const angle = ((page.getRotation().angle % 360) + 360) % 360;
     const { map, width: visualWidth } = visualToPage(page, angle);
     const width = textWidth(this.font, text, SIZE);

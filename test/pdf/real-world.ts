@@ -178,6 +178,12 @@ function otherProducers(dir: string, images: string[]): string[] {
   return files;
 }
 
+const VARIANTS =
+  /^(afkortet|bitfejl|krypteret-uden-kode|krypteret-rc4|kode|objektstroemme|lineariseret|cairo)-/;
+
+/** The kind of copy a document name says it is, or null for an original. */
+const variantOf = (name: string): string | null => VARIANTS.exec(name)?.[1] ?? null;
+
 /** Every nth, so that the sample spreads over all the folders. */
 function spread<T>(items: T[], most: number): T[] {
   if (items.length <= most) return items;
@@ -230,6 +236,10 @@ async function main(): Promise<void> {
       const file = join(folder.dir, `doc-${index}.pdf`);
       writeFileSync(file, converted.pdf);
       const code = converted.placeholder?.code ?? 'ok';
+      if (converted.placeholder && variantOf(source.name) === null)
+        process.stdout.write(
+          `placeholder for an original: ${source.name}: ${converted.placeholder.reason}\n`,
+        );
       placeholders.set(code, (placeholders.get(code) ?? 0) + 1);
       const actual = pdfPages(file);
       if (actual !== converted.pages)
@@ -277,7 +287,11 @@ async function main(): Promise<void> {
           documents: caseDocuments,
         },
         out,
-      );
+      ).catch((error: unknown) => error as Error);
+      if (result instanceof Error) {
+        fail(`case ${number}: no bundle (${result.message})`);
+        continue;
+      }
       const check = qpdf(['--check', out]).code;
       const pages = pdfPages(out);
       const sum =
@@ -290,7 +304,17 @@ async function main(): Promise<void> {
       process.stdout.write(
         `case ${number}: ${caseDocuments.length} documents, ${pages} pages, qpdf --check exit ${check}, ${unreadable.length} unreadable in the bundle\n`,
       );
-      if (check !== 0) fail(`case ${number}: qpdf --check exit ${check}`);
+      if (check !== 0) {
+        fail(`case ${number}: qpdf --check exit ${check}`);
+        process.stdout.write(
+          `${qpdf(['--check', out]).output.split('\n').slice(0, 6).join('\n')}\n`,
+        );
+        for (const document of caseDocuments) {
+          const alone = qpdf(['--check', document.pdfFile]).code;
+          if (alone !== 0)
+            fail(`  akt ${document.akt} (${document.title}): its PDF, qpdf --check exit ${alone}`);
+        }
+      }
       if (pages !== result.pages || pages !== sum || sum !== result.frontPages + documentPages)
         fail(
           `case ${number}: ${pages} pages in the file, ${result.pages} reported, ${sum} by entries, ${result.frontPages} + ${documentPages} by documents`,
@@ -304,7 +328,9 @@ async function main(): Promise<void> {
       `${failures.length === 0 ? 'all checks passed' : `${failures.length} checks failed`}; process alive (pid ${process.pid}); sha256 of the file list ${createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12)}\n`,
     );
   } finally {
-    folder.remove();
+    // A failure leaves the files for a look; a clean run leaves nothing.
+    if (failures.length === 0) folder.remove();
+    else process.stdout.write(`files kept in ${folder.dir}\n`);
   }
   process.exitCode = failures.length === 0 ? 0 : 1;
 }
