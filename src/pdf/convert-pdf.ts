@@ -28,31 +28,43 @@ export interface PdfSourceOptions {
 const isEncryptedError = (error: unknown): boolean =>
   error instanceof Error && /encrypted/i.test(error.message);
 
+/**
+ * qpdf's rewrite of the file without encryption (it opens one that has no user password)
+ * and with a rebuilt cross-reference table: the output, or qpdf's exit code and stderr.
+ */
+async function qpdfRewrite(
+  qpdf: string,
+  bytes: Uint8Array,
+  timeoutMs: number,
+): Promise<{ pdf: Uint8Array } | { code: number; stderr: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'postrobot-qpdf-'));
+  try {
+    await writeFile(join(dir, 'in.pdf'), bytes, { mode: 0o600 });
+    const result = await run(
+      qpdf,
+      ['--decrypt', '--', join(dir, 'in.pdf'), join(dir, 'out.pdf')],
+      timeoutMs,
+    );
+    // qpdf exits 3 for "done, with warnings" (a repaired file gets them).
+    if (result.code !== 0 && result.code !== 3) return result;
+    return { pdf: await readFile(join(dir, 'out.pdf')) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** qpdf opens a file that is encrypted without a user password (only "owner" restrictions). */
 async function decrypt(bytes: Uint8Array, options: PdfSourceOptions): Promise<Uint8Array> {
   if (!options.qpdf)
     throw new PdfError('PdfEncrypted', 'the PDF is encrypted and qpdf is not installed to open it');
-  const dir = await mkdtemp(join(tmpdir(), 'postrobot-decrypt-'));
-  try {
-    await writeFile(join(dir, 'in.pdf'), bytes, { mode: 0o600 });
-    const result = await run(
-      options.qpdf,
-      ['--decrypt', '--', join(dir, 'in.pdf'), join(dir, 'out.pdf')],
-      options.timeoutMs,
-    );
-    // qpdf exits 3 for "done, with warnings".
-    if (result.code !== 0 && result.code !== 3) {
-      if (/password/i.test(result.stderr))
-        throw new PdfError('PdfPasswordProtected', 'the PDF needs a password to open');
-      throw new PdfError(
-        'PdfEncrypted',
-        `the PDF is encrypted and qpdf could not open it (exit ${result.code})`,
-      );
-    }
-    return await readFile(join(dir, 'out.pdf'));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const result = await qpdfRewrite(options.qpdf, bytes, options.timeoutMs);
+  if ('pdf' in result) return result.pdf;
+  if (/password/i.test(result.stderr))
+    throw new PdfError('PdfPasswordProtected', 'the PDF needs a password to open');
+  throw new PdfError(
+    'PdfEncrypted',
+    `the PDF is encrypted and qpdf could not open it (exit ${result.code})`,
+  );
 }
 
 /**
@@ -147,24 +159,11 @@ async function markUndecodablePages(doc: PDFDocument): Promise<number> {
   return marked;
 }
 
-/** qpdf's reconstruction of a damaged file (it rebuilds the cross-reference table). */
+/** qpdf's reconstruction of a damaged file, or null without qpdf or when it fails too. */
 async function repair(bytes: Uint8Array, options: PdfSourceOptions): Promise<Uint8Array | null> {
   if (!options.qpdf) return null;
-  const dir = await mkdtemp(join(tmpdir(), 'postrobot-repair-'));
-  try {
-    await writeFile(join(dir, 'in.pdf'), bytes, { mode: 0o600 });
-    const result = await run(
-      options.qpdf,
-      ['--decrypt', '--', join(dir, 'in.pdf'), join(dir, 'out.pdf')],
-      options.timeoutMs,
-    );
-    // 3 is "done, with warnings": what a repaired file gets.
-    return result.code === 0 || result.code === 3 ? await readFile(join(dir, 'out.pdf')) : null;
-  } catch {
-    return null;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const result = await qpdfRewrite(options.qpdf, bytes, options.timeoutMs).catch(() => null);
+  return result && 'pdf' in result ? result.pdf : null;
 }
 
 async function load(bytes: Uint8Array): Promise<PDFDocument> {
