@@ -57,7 +57,9 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   charNgrams: [4, 5],
   charMinWordLength: 7,
   charLanguages: ['da'],
-  charWeight: 0.6,
+  // 0.6 until the nested CV at the pooled threshold (README): 0.9 routed 0.648 / 0.643 (5-/10-fold)
+  // against 0.613 / 0.595, accuracy 0.917 / 0.920 against 0.915 / 0.912; 1.2 routed 0.632.
+  charWeight: 0.9,
   subjectRepeat: 2,
   maxAttachmentChars: 20_000,
   maxBodyChars: 50_000,
