@@ -1,17 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openJournal } from '../../src/daemon/main.js';
-import { startCli, tempDir, waitFor } from '../helpers.js';
-import { Dovecot } from './dovecot.js';
+import { startCli, waitFor } from '../helpers.js';
 import {
   destinations,
   fixtureBatch,
   forwardCounts,
   imapConfig,
+  imapTestAccount,
   misplaced,
   type ImapTestConfig,
 } from './harness.js';
-import { SmtpSink } from './smtp-sink.js';
 
 const BATCH = 200;
 /**
@@ -27,10 +26,9 @@ function exitOf(
 }
 
 describe('kill -9 at every step boundary: nothing lost, nothing done twice', () => {
-  const dovecot = new Dovecot();
-  const sink = new SmtpSink();
-  let dir: string;
-  let cleanup: () => void;
+  const account = imapTestAccount();
+  const { dovecot } = account;
+  const sink = account.sink!;
   const children: ChildProcess[] = [];
   const start = (args: string[], env: Record<string, string>): ChildProcess => {
     const child = startCli(args, env);
@@ -38,24 +36,9 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
     return child;
   };
 
-  beforeAll(async () => {
-    await dovecot.start();
-    await sink.start();
-  });
-  afterAll(async () => {
-    await sink.stop();
-    await dovecot.destroy();
-  });
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    sink.received.length = 0;
-  });
   afterEach(() => {
     for (const child of children.splice(0))
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    for (const folder of dovecot.folders())
-      dovecot.doveadm('expunge', '-u', 'robot', 'mailbox', folder, 'all');
-    cleanup();
   });
 
   function settled(setup: ImapTestConfig): boolean {
@@ -128,7 +111,7 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
       const batch = fixtureBatch(BATCH);
       expect(batch).toHaveLength(BATCH);
       await dovecot.deliver(batch.map((m) => m.raw));
-      const setup = imapConfig(dir, dovecot, sink, NO_OCR);
+      const setup = imapConfig(account.dir(), dovecot, sink, NO_OCR);
       const crashing = start(['run', '--config', setup.file], {
         ...setup.env,
         POSTROBOT_FAILPOINT: `${point}:${nth}`,
@@ -145,7 +128,7 @@ describe('kill -9 at every step boundary: nothing lost, nothing done twice', () 
   it('two daemons started at once: one runs, the other refuses with a clear message', async () => {
     const batch = fixtureBatch(50);
     await dovecot.deliver(batch.map((m) => m.raw));
-    const setup = imapConfig(dir, dovecot, sink, NO_OCR);
+    const setup = imapConfig(account.dir(), dovecot, sink, NO_OCR);
     const first = start(['run', '--config', setup.file], setup.env);
     const second = start(['run', '--config', setup.file], setup.env);
     const stderr: string[] = [];

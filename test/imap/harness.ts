@@ -1,9 +1,63 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/load.js';
-import { configIn, FIXTURES, ROOT } from '../helpers.js';
-import { PASSWORD, type Dovecot } from './dovecot.js';
-import type { SmtpSink } from './smtp-sink.js';
+import { configIn, FIXTURES, ROOT, tempDir } from '../helpers.js';
+import { Dovecot, PASSWORD } from './dovecot.js';
+import { SmtpSink } from './smtp-sink.js';
+
+export interface ImapTestAccount {
+  dovecot: Dovecot;
+  /** Null when the tests asked for no SMTP sink. */
+  sink: SmtpSink | null;
+  /** The running test's own temp folder. */
+  dir(): string;
+}
+
+/**
+ * The set-up every IMAP test file shares, as hooks of the calling describe block: a
+ * private Dovecot (and an SMTP sink) started once and stopped after the last test; per
+ * test a fresh temp folder and an empty sink (accepting), and afterwards every folder of
+ * the account emptied and the temp folder removed. Register a file's own afterEach (stop
+ * a daemon, kill children) after calling this: vitest runs after-hooks in reverse order,
+ * so the daemon is gone before its folders are emptied.
+ */
+export function imapTestAccount(
+  options: { sink?: boolean; dovecot?: ConstructorParameters<typeof Dovecot>[0] } = {},
+): ImapTestAccount {
+  const dovecot = new Dovecot(options.dovecot ?? {});
+  const sink = options.sink === false ? null : new SmtpSink();
+  let current: { dir: string; cleanup: () => void } | null = null;
+  beforeAll(async () => {
+    await dovecot.start();
+    await sink?.start();
+  });
+  afterAll(async () => {
+    await sink?.stop();
+    await dovecot.destroy();
+  });
+  beforeEach(() => {
+    current = tempDir();
+    if (sink) {
+      sink.received.length = 0;
+      sink.mode = 'accept';
+    }
+  });
+  afterEach(() => {
+    for (const folder of dovecot.folders())
+      dovecot.doveadm('expunge', '-u', 'robot', 'mailbox', folder, 'all');
+    current?.cleanup();
+    current = null;
+  });
+  return {
+    dovecot,
+    sink,
+    dir: () => {
+      if (!current) throw new Error('dir() is only there while a test runs');
+      return current.dir;
+    },
+  };
+}
 
 /** The areas whose routed mail is also forwarded by SMTP in these tests. */
 export const FORWARDING_AREAS: Record<string, string> = {

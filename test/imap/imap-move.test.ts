@@ -1,12 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createImapMove } from '../../src/daemon/actions/imap-move.js';
 import { ImapSession } from '../../src/daemon/imap/session.js';
 import type { ActionItem } from '../../src/daemon/ports.js';
 import type { ActionRecord, MessageRecord } from '../../src/journal/records.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { tempDir } from '../helpers.js';
-import { Dovecot } from './dovecot.js';
-import { fixtureBatch, imapConfig } from './harness.js';
+import { fixtureBatch, imapConfig, imapTestAccount } from './harness.js';
 
 const FOLDER = 'Sager';
 const BASE = 'IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE CHILDREN LIST-EXTENDED ESEARCH';
@@ -16,22 +14,13 @@ describe.each([
   ['without MOVE, with UIDPLUS', `${BASE} UIDPLUS`],
   ['without MOVE and UIDPLUS', BASE],
 ])('the IMAP move of a batch of mails, on a server %s', (_name, capability) => {
-  const dovecot = new Dovecot(capability ? { capability } : {});
-  let dir: string;
-  let cleanup: () => void;
+  const account = imapTestAccount({ sink: false, dovecot: capability ? { capability } : {} });
+  const { dovecot } = account;
   let session: ImapSession | null = null;
 
-  beforeAll(() => dovecot.start());
-  afterAll(() => dovecot.destroy());
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-  });
   afterEach(async () => {
     await session?.close();
     session = null;
-    for (const folder of dovecot.folders())
-      dovecot.doveadm('expunge', '-u', 'robot', 'mailbox', folder, 'all');
-    cleanup();
   });
 
   /** The inbox's mails as the outbox would hand them to the handler: one move each to FOLDER. */
@@ -65,7 +54,7 @@ describe.each([
   it('moves them with one command, confirms a move already made, and refuses to call a mail moved that someone else took', async () => {
     const batch = fixtureBatch(4);
     await dovecot.deliver(batch.map((m) => m.raw));
-    const { config } = imapConfig(dir, dovecot, null);
+    const { config } = imapConfig(account.dir(), dovecot, null);
     session = new ImapSession(config, config.imap!, silentLogger());
     const move = createImapMove(session, silentLogger(), (message) => message.messageId);
     const items = await inboxAsItems(

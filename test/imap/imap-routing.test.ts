@@ -1,43 +1,31 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../src/daemon/main.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { autoReply, sickPayComplaint } from '../foundation/mails.js';
-import { tempDir, waitFor } from '../helpers.js';
-import { Dovecot } from './dovecot.js';
-import { destinations, fixtureBatch, forwardCounts, imapConfig, misplaced } from './harness.js';
-import { SmtpSink } from './smtp-sink.js';
+import { waitFor } from '../helpers.js';
+import type { Dovecot } from './dovecot.js';
+import {
+  destinations,
+  fixtureBatch,
+  forwardCounts,
+  imapConfig,
+  imapTestAccount,
+  misplaced,
+} from './harness.js';
 
 describe('routing a real Dovecot inbox over IMAP', () => {
-  const dovecot = new Dovecot();
-  const sink = new SmtpSink();
-  let dir: string;
-  let cleanup: () => void;
+  const account = imapTestAccount();
+  const { dovecot } = account;
+  const sink = account.sink!;
   let runtime: Runtime | null = null;
 
-  beforeAll(async () => {
-    await dovecot.start();
-    await sink.start();
-  });
-  afterAll(async () => {
-    await sink.stop();
-    await dovecot.destroy();
-  });
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    sink.received.length = 0;
-    sink.mode = 'accept';
-  });
   afterEach(async () => {
     await runtime?.close();
     runtime = null;
-    // Empty every folder so that each test starts from a clean account.
-    for (const folder of dovecot.folders())
-      dovecot.doveadm('expunge', '-u', 'robot', 'mailbox', folder, 'all');
-    cleanup();
   });
 
   function start(): Runtime {
-    const { config } = imapConfig(dir, dovecot, sink);
+    const { config } = imapConfig(account.dir(), dovecot, sink);
     runtime = createRuntime(config, silentLogger());
     return runtime;
   }
@@ -249,7 +237,11 @@ describe('routing a real Dovecot inbox over IMAP', () => {
 
   it('refuses plain imap:// to a host that is not loopback', () => {
     expect(() =>
-      imapConfig(dir, { ...dovecot, imapUrl: 'imap://robot@mail.example.dk:143' } as Dovecot, null),
+      imapConfig(
+        account.dir(),
+        { ...dovecot, imapUrl: 'imap://robot@mail.example.dk:143' } as Dovecot,
+        null,
+      ),
     ).toThrow(/unencrypted/);
   });
 });
