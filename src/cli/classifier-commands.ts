@@ -5,7 +5,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { evaluate, type EvaluationReport } from '../classifier/evaluate.js';
@@ -70,7 +70,11 @@ function numberFlag(
 function trainOptionsFrom(flags: ThresholdFlags): Partial<TrainOptions> {
   const config = loadConfig(flags.config);
   const drift = numberFlag(flags.driftAllowance, '--drift-allowance', 0.05, 1);
-  const shrinkage = numberFlag(flags.shrinkage, '--shrinkage', 0, 100_000);
+  // 'pooled' (the default): one threshold for every area, certified on all held-out mail.
+  const shrinkage =
+    flags.shrinkage === 'pooled'
+      ? Number.POSITIVE_INFINITY
+      : numberFlag(flags.shrinkage, '--shrinkage', 0, 100_000);
   return {
     targetPrecision: config.routing.targetPrecision,
     evidence: compileEvidence(config.routing),
@@ -224,6 +228,21 @@ async function retrainCommand(
   );
 }
 
+/** The threshold knobs shared by train, eval and retrain. */
+function driftAllowanceOption(): Option {
+  return new Option(
+    '--drift-allowance <share>',
+    'share of the error budget held-out mail may use (default 0.5)',
+  );
+}
+
+function shrinkageOption(): Option {
+  return new Option(
+    '--shrinkage <mails|pooled>',
+    "weight of the pooled precision in each area's threshold; 'pooled' (default): one for all areas",
+  );
+}
+
 export function registerClassifierCommands(program: Command): void {
   program
     .command('train')
@@ -233,11 +252,8 @@ export function registerClassifierCommands(program: Command): void {
     .option('--data <dir>', 'training data folder')
     .option('--out <dir>', 'where to write the model', 'models/default')
     .option('--config <file>', 'configuration file (target precision and evidence)')
-    .option(
-      '--drift-allowance <share>',
-      'share of the error budget held-out mail may use (default 0.75)',
-    )
-    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 100)")
+    .addOption(driftAllowanceOption())
+    .addOption(shrinkageOption())
     .action(trainCommand);
   program
     .command('eval')
@@ -250,11 +266,8 @@ export function registerClassifierCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .option('--config <file>', 'configuration file (target precision and evidence)')
     .option('--no-evidence', "leave routing.yaml's evidence out (to measure what it adds)")
-    .option(
-      '--drift-allowance <share>',
-      'share of the error budget held-out mail may use (default 0.75)',
-    )
-    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 100)")
+    .addOption(driftAllowanceOption())
+    .addOption(shrinkageOption())
     .action(evalCommand);
   program
     .command('retrain')
@@ -265,10 +278,7 @@ export function registerClassifierCommands(program: Command): void {
     .option('--out <dir>', 'model folder (default: the configured one)')
     .option('--config <file>', 'configuration file')
     .option('--folds <k>', 'number of folds for the comparison', '5')
-    .option(
-      '--drift-allowance <share>',
-      'share of the error budget held-out mail may use (default 0.75)',
-    )
-    .option('--shrinkage <mails>', "weight of the pooled precision in each area's (default 100)")
+    .addOption(driftAllowanceOption())
+    .addOption(shrinkageOption())
     .action(retrainCommand);
 }
