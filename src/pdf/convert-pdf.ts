@@ -11,6 +11,7 @@ import {
   PDFNumber,
   PDFRawStream,
   PDFRef,
+  PDFStream,
   StandardFonts,
   type PDFFont,
 } from 'pdf-lib';
@@ -134,9 +135,12 @@ async function markUndecodablePages(doc: PDFDocument): Promise<number> {
     if (value === undefined) continue;
     const resolved = doc.context.lookup(value);
     const streams = resolved instanceof PDFArray ? resolved.asArray() : [value];
+    // Not a stream at all (a damaged reference) counts as broken too: qpdf warns about it.
     const broken = streams.some((item) => {
       const stream = doc.context.lookup(item);
-      return stream instanceof PDFRawStream && !inflates(stream);
+      return (
+        !(stream instanceof PDFStream) || (stream instanceof PDFRawStream && !inflates(stream))
+      );
     });
     if (!broken) continue;
     page.node.delete(PDFName.of('Contents'));
@@ -164,6 +168,36 @@ async function repair(bytes: Uint8Array, options: PdfSourceOptions): Promise<Uin
   if (!options.qpdf) return null;
   const result = await qpdfRewrite(options.qpdf, bytes, options.timeoutMs).catch(() => null);
   return result && 'pdf' in result ? result.pdf : null;
+}
+
+/**
+ * The converted PDF as qpdf --check passes it. pdf-lib reads damaged syntax leniently (a
+ * hex string with other letters in it, a stray token) and writes it back as it found it,
+ * so a damaged attachment made the case PDF fail the check. When qpdf finds fault with
+ * the copy, its own rewrite (which writes what it read in clean syntax) is taken instead,
+ * if that one passes.
+ */
+async function checkedByQpdf(pdf: Uint8Array, options: PdfSourceOptions): Promise<Uint8Array> {
+  if (!options.qpdf) return pdf;
+  const qpdf = options.qpdf;
+  const dir = await mkdtemp(join(tmpdir(), 'postrobot-check-'));
+  const passes = async (file: string): Promise<boolean> =>
+    (await run(qpdf, ['--check', file], options.timeoutMs)).code === 0;
+  try {
+    await writeFile(join(dir, 'copy.pdf'), pdf, { mode: 0o600 });
+    if (await passes(join(dir, 'copy.pdf'))) return pdf;
+    const rewritten = await run(
+      qpdf,
+      ['--', join(dir, 'copy.pdf'), join(dir, 'clean.pdf')],
+      options.timeoutMs,
+    );
+    if (rewritten.code !== 0 && rewritten.code !== 3) return pdf;
+    return (await passes(join(dir, 'clean.pdf'))) ? await readFile(join(dir, 'clean.pdf')) : pdf;
+  } catch {
+    return pdf;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function load(bytes: Uint8Array): Promise<PDFDocument> {
@@ -225,5 +259,5 @@ export async function pdfToPdf(
   const pages = await out.copyPages(source, source.getPageIndices());
   for (const page of pages) out.addPage(page);
   await markUndecodablePages(out);
-  return { pdf: await out.save(DOCUMENT_SAVE), pages: count };
+  return { pdf: await checkedByQpdf(await out.save(DOCUMENT_SAVE), options), pages: count };
 }
