@@ -185,10 +185,12 @@ export class Daemon {
       await this.resume();
       let index = 0;
       while (!this.stopping) {
+        let tookIn = false;
         try {
           const summary = await this.pass();
           onPass?.(summary, index);
           index += 1;
+          tookIn = summary.seen > summary.outcomes.known;
         } catch (error) {
           this.log.error(
             { event: 'pass-failed', err: describeError(error) },
@@ -196,7 +198,12 @@ export class Daemon {
           );
         }
         if (this.stopping) break;
-        await this.source.waitForChange(this.options.pollIntervalMs, this.abort.signal);
+        // After new mail, look again at once: while mail streams in, the next listing (its
+        // NOOP) finds what came meanwhile, where waiting would first let IDLE start (IMAP:
+        // up to 200 ms of nothing per pass, which capped a steady 50 mails/s). Mail still
+        // known from before (a move waiting for its retry) does not count, so no busy loop.
+        if (!tookIn)
+          await this.source.waitForChange(this.options.pollIntervalMs, this.abort.signal);
       }
     })();
     return this.running;
