@@ -30,6 +30,9 @@ export interface AttachmentPdfOptions {
   maxTextChars?: number;
 }
 
+/** How much sooner than the worker a converter subprocess is stopped. */
+const TOOL_MARGIN_MS = 5_000;
+
 /** The Danish sentence a caseworker reads on the placeholder page, by error code. */
 const REASONS: Record<string, string> = {
   PdfEncrypted: 'PDF-filen er krypteret og kunne ikke åbnes',
@@ -101,20 +104,26 @@ export async function attachmentToPdf(
 ): Promise<AttachmentPdf> {
   const fonts = options.fonts ?? (await loadFontBytes());
   const detectedType: DetectedType = sniffType(attachment.content);
+  const workerTimeoutMs = options.timeoutMs ?? 120_000;
   const settings: ConvertSettings = {
     tools: options.tools ?? (await findTools()),
     fonts,
     raster: options.raster ?? DEFAULT_CONVERT_LIMITS.raster,
     maxPages: options.maxPages ?? DEFAULT_CONVERT_LIMITS.maxPages,
     maxTextChars: options.maxTextChars ?? DEFAULT_CONVERT_LIMITS.maxTextChars,
-    toolTimeoutMs: DEFAULT_CONVERT_LIMITS.toolTimeoutMs,
+    // A converter (LibreOffice, qpdf) must end before the worker's limit: when the worker
+    // is killed first, a converter under its own longer timeout runs on, orphaned.
+    toolTimeoutMs: Math.min(
+      DEFAULT_CONVERT_LIMITS.toolTimeoutMs,
+      Math.max(1_000, workerTimeoutMs - TOOL_MARGIN_MS),
+    ),
   };
   try {
     const job: AttachmentJob = { attachment, type: detectedType, settings };
     const converted =
       options.isolate === false
         ? await convertKnownType(attachment, detectedType, settings)
-        : await runInWorker(job, options.timeoutMs ?? 120_000, options.maxHeapMb ?? 512);
+        : await runInWorker(job, workerTimeoutMs, options.maxHeapMb ?? 512);
     return { ...converted, placeholder: null, detectedType };
   } catch (error) {
     const code = pdfErrorCode(error);
