@@ -121,7 +121,7 @@ export class PageReader {
    */
   async readPdf(
     bytes: Uint8Array,
-    options: { ocr: boolean; budget: Budget },
+    options: { ocr: boolean; budget: Budget; background?: boolean },
   ): Promise<PdfPageText[]> {
     // Copies: OCR fills in the pages it reads, and the remembered ones stay as read.
     const pages = (await this.readTextLayers(bytes)).map((page) => ({ ...page }));
@@ -150,7 +150,7 @@ export class PageReader {
           deskew: false,
           defaultDpi: dpi,
         });
-        const result = await this.read(prepared);
+        const result = await this.read({ ...prepared, background: options.background ?? false });
         page.text = result.text;
         page.source = 'ocr';
         page.ocr = { ...result, dpi: prepared.dpi };

@@ -11,6 +11,11 @@ export interface OcrPage {
   dpi: number;
   /** Ask for word boxes too (for a PDF text layer); text alone is cheaper to pass back. */
   words?: boolean;
+  /**
+   * Work no mail decision waits for (the text layer of a case document): read after every
+   * page a decision waits for, so that a mail's routing never queues behind a case's scans.
+   */
+  background?: boolean;
 }
 
 export interface OcrWord {
@@ -108,7 +113,10 @@ export class OcrPool {
   recognize(page: OcrPage): Promise<OcrPageResult> {
     if (this.closed) return Promise.reject(new OcrError('OcrClosed', 'the OCR pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ page, resolve, reject });
+      const job = { page, resolve, reject };
+      const firstBackground = this.queue.findIndex((queued) => queued.page.background);
+      if (page.background || firstBackground < 0) this.queue.push(job);
+      else this.queue.splice(firstBackground, 0, job);
       this.dispatch();
     });
   }

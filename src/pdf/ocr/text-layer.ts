@@ -68,7 +68,8 @@ export async function addOcrTextLayer(
   fonts?: FontBytes,
 ): Promise<TextLayerResult> {
   const budget = { deadline: Date.now() + reader.config.mailBudgetSeconds * 1000 };
-  const read = await reader.readPdf(pdf, { ocr: true, budget });
+  // No mail's routing waits for a text layer: its pages queue behind the decisions' pages.
+  const read = await reader.readPdf(pdf, { ocr: true, budget, background: true });
   const targets = read
     .map((page, index) => ({ page, index }))
     .filter(
