@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  attachmentToPdf,
-  findTools,
-  loadFontBytes,
-  type ExternalTools,
-  type FontBytes,
-} from '../../src/pdf/index.js';
+import { describe, expect, it } from 'vitest';
+import { attachmentToPdf } from '../../src/pdf/index.js';
 import {
   attachment,
   encryptedPdf,
@@ -18,39 +12,13 @@ import {
   pdfPages,
   pdfText,
   qpdfCheck,
-  tempFolder,
   writeTemp,
 } from './helpers.js';
+import { useAttachmentConverter } from './converter.js';
 
 describe('an attachment turned into PDF pages', () => {
-  let folder: ReturnType<typeof tempFolder>;
-  let fonts: FontBytes;
-  let tools: ExternalTools;
-  beforeAll(async () => {
-    folder = tempFolder();
-    fonts = await loadFontBytes();
-    tools = await findTools();
-  });
-  afterAll(() => folder.remove());
-
-  const convert = async (
-    name: string,
-    bytes: Uint8Array,
-    contentType?: string,
-    extra: Record<string, unknown> = {},
-  ) => {
-    const result = await attachmentToPdf(attachment(name, bytes, contentType), {
-      fonts,
-      tools,
-      ...extra,
-    });
-    const file = writeTemp(
-      folder.dir,
-      `${createHash('sha1').update(name).digest('hex')}.pdf`,
-      result.pdf,
-    );
-    return { ...result, file };
-  };
+  const converter = useAttachmentConverter();
+  const convert = converter.convert;
 
   it('copies the pages of a PDF', async () => {
     const result = await convert(
@@ -65,22 +33,25 @@ describe('an attachment turned into PDF pages', () => {
   });
 
   it('opens a PDF encrypted without a user password through qpdf', async () => {
-    expect(tools.qpdf).not.toBeNull();
-    const result = await convert('begrænset.pdf', await encryptedPdf(folder.dir, ''));
+    expect(converter.tools.qpdf).not.toBeNull();
+    const result = await convert('begrænset.pdf', await encryptedPdf(converter.dir, ''));
     expect(result.placeholder).toBeNull();
     expect(result.pages).toBe(2);
     expect(pdfText(result.file, 1)).toContain('Hemmelig side 1');
   });
 
   it('an encrypted PDF with a user password becomes a placeholder and the original is kept', async () => {
-    const bytes = await encryptedPdf(folder.dir, 'hemmelig');
+    const bytes = await encryptedPdf(converter.dir, 'hemmelig');
     const original = attachment('låst.pdf', bytes, 'application/pdf');
     const before = createHash('sha256').update(original.content).digest('hex');
-    const result = await attachmentToPdf(original, { fonts, tools });
+    const result = await attachmentToPdf(original, {
+      fonts: converter.fonts,
+      tools: converter.tools,
+    });
     expect(result.placeholder?.code).toBe('PdfPasswordProtected');
     expect(result.pages).toBe(1);
     expect(createHash('sha256').update(original.content).digest('hex')).toBe(before);
-    const file = writeTemp(folder.dir, 'locked-placeholder.pdf', result.pdf);
+    const file = writeTemp(converter.dir, 'locked-placeholder.pdf', result.pdf);
     const text = pdfText(file);
     expect(text).toContain('Dokumentet kan ikke vises');
     expect(text).toContain('låst.pdf');
@@ -91,7 +62,7 @@ describe('an attachment turned into PDF pages', () => {
   it('an encrypted PDF becomes a placeholder when qpdf is not installed', async () => {
     const result = await convert(
       'uden-qpdf.pdf',
-      await encryptedPdf(folder.dir, ''),
+      await encryptedPdf(converter.dir, ''),
       'application/pdf',
       { tools: { qpdf: null, soffice: null } },
     );
@@ -192,18 +163,18 @@ describe('an attachment turned into PDF pages', () => {
   it('lists a zip without unpacking it', async () => {
     const { execFileSync } = await import('node:child_process');
     const { mkdirSync, readFileSync } = await import('node:fs');
-    const dir = `${folder.dir}/zipsrc`;
+    const dir = `${converter.dir}/zipsrc`;
     mkdirSync(dir, { recursive: true });
     writeTemp(dir, 'bilag1.txt', Buffer.from('a'));
     writeTemp(dir, 'bilag2.txt', Buffer.from('bb'));
     execFileSync('python3', [
       '-c',
       `import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],'w');[z.write(f'${dir}/'+n, n) for n in ['bilag1.txt','bilag2.txt']];z.close()`,
-      `${folder.dir}/bilag.zip`,
+      `${converter.dir}/bilag.zip`,
     ]);
     const result = await convert(
       'bilag.zip',
-      readFileSync(`${folder.dir}/bilag.zip`),
+      readFileSync(`${converter.dir}/bilag.zip`),
       'application/zip',
     );
     expect(result).toMatchObject({ detectedType: 'zip', placeholder: null });
@@ -218,13 +189,13 @@ describe('an attachment turned into PDF pages', () => {
     execFileSync('python3', [
       '-c',
       "import zipfile,sys;z=zipfile.ZipFile(sys.argv[1],'w');z.writestr('[Content_Types].xml','<Types/>');z.writestr('word/document.xml','<w:document/>');z.close()",
-      `${folder.dir}/brev.docx`,
+      `${converter.dir}/brev.docx`,
     ]);
     const result = await convert(
       'brev.docx',
-      readFileSync(`${folder.dir}/brev.docx`),
+      readFileSync(`${converter.dir}/brev.docx`),
       'application/octet-stream',
-      { tools: { qpdf: tools.qpdf, soffice: null } },
+      { tools: { qpdf: converter.tools.qpdf, soffice: null } },
     );
     expect(result.detectedType).toBe('docx');
     expect(result.placeholder?.code).toBe('ConverterMissing');

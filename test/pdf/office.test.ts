@@ -4,14 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertKnownType, DEFAULT_CONVERT_LIMITS } from '../../src/pdf/convert-attachment.js';
-import {
-  attachmentToPdf,
-  findTools,
-  loadFontBytes,
-  type ExternalTools,
-  type FontBytes,
-} from '../../src/pdf/index.js';
-import { attachment, pdfText, qpdfCheck, tempFolder, writeTemp } from './helpers.js';
+import { attachment, pdfText, qpdfCheck, writeTemp } from './helpers.js';
+import { useAttachmentConverter } from './converter.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'attachments');
 const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
@@ -28,25 +22,14 @@ function processesWith(marker: string): string {
 // LibreOffice is installed by .ci/run (libreoffice-writer-nogui, libreoffice-calc-nogui);
 // these tests fail, not skip, where it is missing.
 describe('Office documents converted with LibreOffice headless', () => {
-  let folder: ReturnType<typeof tempFolder>;
-  let fonts: FontBytes;
-  let tools: ExternalTools;
-  beforeAll(async () => {
-    folder = tempFolder();
-    fonts = await loadFontBytes();
-    tools = await findTools();
-  });
-  afterAll(() => folder.remove());
-
-  const convert = async (name: string, bytes: Uint8Array, extra: Record<string, unknown> = {}) => {
-    const result = await attachmentToPdf(attachment(name, bytes), { fonts, tools, ...extra });
-    return { ...result, file: writeTemp(folder.dir, `${name}.pdf`, result.pdf) };
-  };
+  const converter = useAttachmentConverter();
+  const convert = converter.convert;
 
   it('finds LibreOffice on PATH', () => {
-    expect(tools.soffice, 'soffice not on PATH: .ci/run installs libreoffice-*-nogui').not.toBe(
-      null,
-    );
+    expect(
+      converter.tools.soffice,
+      'soffice not on PATH: .ci/run installs libreoffice-*-nogui',
+    ).not.toBe(null);
   });
 
   it('turns a Word document (docx) into pages with its Danish text', async () => {
@@ -106,7 +89,7 @@ describe('Office documents converted with LibreOffice headless', () => {
     // Like soffice → oosplash → soffice.bin, the fake starts a second process; both run
     // the script, so its path finds them.
     const fake = writeTemp(
-      folder.dir,
+      converter.dir,
       'soffice-hang',
       Buffer.from('#!/bin/sh\n[ "$1" = child ] || "$0" child &\nwhile :; do sleep 1; done\n'),
     );
@@ -116,8 +99,8 @@ describe('Office documents converted with LibreOffice headless', () => {
       'docx',
       {
         ...DEFAULT_CONVERT_LIMITS,
-        tools: { qpdf: tools.qpdf, soffice: fake },
-        fonts,
+        tools: { qpdf: converter.tools.qpdf, soffice: fake },
+        fonts: converter.fonts,
         toolTimeoutMs: 1500,
       },
     ).catch((caught: unknown) => caught);
@@ -127,10 +110,14 @@ describe('Office documents converted with LibreOffice headless', () => {
   }, 60_000);
 
   it('a conversion that outlives the worker becomes a placeholder saying it took too long', async () => {
-    const fake = writeTemp(folder.dir, 'soffice-slow', Buffer.from('#!/bin/sh\nexec sleep 20\n'));
+    const fake = writeTemp(
+      converter.dir,
+      'soffice-slow',
+      Buffer.from('#!/bin/sh\nexec sleep 20\n'),
+    );
     chmodSync(fake, 0o755);
-    const result = await convert('langsom.docx', fixture('afgoerelse.docx'), {
-      tools: { qpdf: tools.qpdf, soffice: fake },
+    const result = await convert('langsom.docx', fixture('afgoerelse.docx'), undefined, {
+      tools: { qpdf: converter.tools.qpdf, soffice: fake },
       timeoutMs: 3000,
     });
     expect(result.placeholder?.code).toBe('ConversionTimedOut');
@@ -138,8 +125,8 @@ describe('Office documents converted with LibreOffice headless', () => {
   }, 60_000);
 
   it('without LibreOffice (the configured program is missing) the document becomes a placeholder', async () => {
-    const result = await convert('uden.docx', fixture('afgoerelse.docx'), {
-      tools: { qpdf: tools.qpdf, soffice: join(folder.dir, 'findes-ikke', 'soffice') },
+    const result = await convert('uden.docx', fixture('afgoerelse.docx'), undefined, {
+      tools: { qpdf: converter.tools.qpdf, soffice: join(converter.dir, 'findes-ikke', 'soffice') },
     });
     expect(result.placeholder?.code).toBe('ConverterMissing');
     expect(pdfText(result.file)).toContain('kræver et konverteringsprogram');

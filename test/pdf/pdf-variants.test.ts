@@ -1,26 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  attachmentToPdf,
-  buildCaseBundleInWorker,
-  findTools,
-  loadFontBytes,
-  type BundleDocument,
-  type ExternalTools,
-  type FontBytes,
-} from '../../src/pdf/index.js';
-import {
-  attachment,
-  makePdf,
-  pdfPages,
-  pdfText,
-  qpdf,
-  qpdfCheck,
-  tempFolder,
-  writeTemp,
-} from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCaseBundleInWorker, type BundleDocument } from '../../src/pdf/index.js';
+import { makePdf, pdfPages, pdfText, qpdf, qpdfCheck, writeTemp } from './helpers.js';
+import { useAttachmentConverter } from './converter.js';
 
 /**
  * A PDF written by hand: objects 1 … n from the given bodies (a Buffer body is a stream's
@@ -94,33 +78,23 @@ function flipBytes(bytes: Uint8Array): Buffer {
 // Real files come written by other programs in shapes pdf-lib does not write itself, and
 // damaged; these are made here by qpdf from a known three-page PDF, the same every run.
 describe('PDFs as other programs write them, encrypted and damaged', () => {
-  let folder: ReturnType<typeof tempFolder>;
-  let fonts: FontBytes;
-  let tools: ExternalTools;
+  const converter = useAttachmentConverter();
+  const convert = (name: string, bytes: Uint8Array) => converter.convert(name, bytes);
   let plain: string;
   beforeAll(async () => {
-    folder = tempFolder();
-    fonts = await loadFontBytes();
-    tools = await findTools();
     plain = writeTemp(
-      folder.dir,
+      converter.dir,
       'plain.pdf',
       await makePdf(['Side et om Ærø', 'Side to om Åbenrå', 'Side tre om Søborg']),
     );
   });
-  afterAll(() => folder.remove());
 
   /** qpdf's rewrite of the three-page PDF with the given options. */
   function rewritten(name: string, args: string[]): Buffer {
-    const out = join(folder.dir, name);
+    const out = join(converter.dir, name);
     expect(qpdf([...args, plain, out]).code).toBe(0);
     return readFileSync(out);
   }
-
-  const convert = async (name: string, bytes: Uint8Array) => {
-    const result = await attachmentToPdf(attachment(name, bytes), { fonts, tools });
-    return { ...result, file: writeTemp(folder.dir, `${name}.converted.pdf`, result.pdf) };
-  };
 
   it.each([
     ['object streams and a cross-reference stream', ['--object-streams=generate']],
@@ -177,7 +151,7 @@ describe('PDFs as other programs write them, encrypted and damaged', () => {
       { dict: '<< /Length 5 0 R /Filter /FlateDecode >>', data },
       String(data.length),
     ]);
-    expect(qpdfCheck(writeTemp(folder.dir, 'indirekte.pdf', pdf))).toBe(0);
+    expect(qpdfCheck(writeTemp(converter.dir, 'indirekte.pdf', pdf))).toBe(0);
     const result = await convert('indirekte-laengde.pdf', pdf);
     expect(result.placeholder).toBe(null);
     expect(qpdfCheck(result.file)).toBe(0);
@@ -197,8 +171,8 @@ describe('PDFs as other programs write them, encrypted and damaged', () => {
       '<< /Font << /F1 ]] >> >> )',
       '/NotANumber',
     ];
-    const file = writeTemp(folder.dir, 'ressourcer.pdf', handMadePdf(bodies));
-    const out = join(folder.dir, 'sag-ressourcer.pdf');
+    const file = writeTemp(converter.dir, 'ressourcer.pdf', handMadePdf(bodies));
+    const out = join(converter.dir, 'sag-ressourcer.pdf');
     const bundle = await buildCaseBundleInWorker(
       {
         caseNumber: '26-000002',
@@ -257,7 +231,7 @@ describe('PDFs as other programs write them, encrypted and damaged', () => {
       });
     }
     expect(documents[6]!.kind).toBe('placeholder');
-    const out = join(folder.dir, 'sag.pdf');
+    const out = join(converter.dir, 'sag.pdf');
     const bundle = await buildCaseBundleInWorker(
       {
         caseNumber: '26-000001',
