@@ -1,21 +1,5 @@
-import { createRequire } from 'node:module';
 import { PDFHexString, type PDFDocument } from 'pdf-lib';
-import type { FontBytes, Fonts } from './fonts.js';
-
-type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
-
-let fontkit: Fontkit | null = null;
-
-/**
- * fontkit loaded with require() from its minified build. A bundle runs in a fresh worker,
- * so it pays fontkit's start-up every time: import() of the 1.5 MB main file first runs
- * Node's CommonJS export scanner over it, and took 0.35-0.5 s here against 0.28-0.3 s
- * for require() of the 0.75 MB minified file (the same code, published in the package).
- */
-function loadFontkit(): Fontkit {
-  fontkit ??= createRequire(import.meta.url)('@pdf-lib/fontkit/dist/fontkit.umd.min.js') as Fontkit;
-  return fontkit;
-}
+import { loadFontkit, type FontBytes, type Fonts } from './fonts.js';
 
 interface Glyph {
   id: number;
