@@ -43,12 +43,11 @@ export class OutboxRunner {
    * Runs the pending actions of one mail, in order. A failure that will be retried stops
    * the rest (the move waits for the forward); one given up on does not.
    */
-  async runFor(messageId: number): Promise<number> {
+  private async runFor(messageId: number): Promise<number> {
     let done = 0;
-    for (const action of this.journal.actionsFor(messageId)) {
-      if (action.status !== 'pending') continue;
-      const current = this.journal.actionsFor(messageId).find((a) => a.id === action.id) ?? action;
-      if (current.status !== 'pending') continue;
+    for (const listed of this.journal.actionsFor(messageId)) {
+      const current = this.stillPending(listed);
+      if (!current) continue;
       if (current.nextAttemptAt > this.now().toISOString()) break;
       const outcome = await this.runOne(current);
       if (outcome === 'retry') break;
@@ -77,9 +76,8 @@ export class OutboxRunner {
     const now = this.now().toISOString();
     for (const messageId of messageIds) {
       for (const listed of this.journal.actionsFor(messageId)) {
-        // Read again: an earlier action given up on may have changed it (quarantine target).
-        const action = this.journal.actionsFor(messageId).find((a) => a.id === listed.id);
-        if (!action || action.status !== 'pending') continue;
+        const action = this.stillPending(listed);
+        if (!action) continue;
         if (action.nextAttemptAt > now) break;
         if (this.handlers[action.kind]?.many) {
           const list = gathered.get(action.kind) ?? [];
@@ -106,6 +104,16 @@ export class OutboxRunner {
     for (let start = 0; start < messages.length; start += BATCH)
       done += await this.runBatch(messages.slice(start, start + BATCH));
     return done;
+  }
+
+  /**
+   * The action as the journal has it now, if it is still pending: an earlier action of
+   * the mail given up on may have changed it (a move retargeted to quarantine) or done it.
+   */
+  private stillPending(listed: ActionRecord): ActionRecord | null {
+    if (listed.status !== 'pending') return null;
+    const current = this.journal.actionsFor(listed.messageId).find((a) => a.id === listed.id);
+    return current?.status === 'pending' ? current : null;
   }
 
   private finishIfComplete(messageId: number): void {
