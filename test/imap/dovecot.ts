@@ -192,16 +192,50 @@ service lmtp {
     return `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${file}\n}\n`;
   }
 
+  /**
+   * Starts Dovecot and waits for its ports. On the first start the ports are picked free,
+   * but another test may take one before Dovecot binds it: then Dovecot exits, and it is
+   * started again on new ports (up to three times). A restart keeps its ports.
+   */
   async start(): Promise<void> {
-    if (!this.imapPort) {
-      this.imapPort = await freePort();
-      this.lmtpPort = await freePort();
-      if (this.options.tls) this.imapsPort = await freePort();
-      this.writeConfig();
+    const fresh = !this.imapPort;
+    for (let attempt = 1; ; attempt += 1) {
+      if (fresh) {
+        this.imapPort = await freePort();
+        this.lmtpPort = await freePort();
+        if (this.options.tls) this.imapsPort = await freePort();
+        this.writeConfig();
+      }
+      try {
+        await this.spawnAndWait();
+        return;
+      } catch (error) {
+        await this.stop();
+        if (!fresh || attempt >= 3) throw error;
+      }
     }
-    this.process = spawn('dovecot', ['-F', '-c', this.conf], { stdio: 'ignore' });
-    await waitForPort(this.imapPort);
-    await waitForPort(this.lmtpPort);
+  }
+
+  private async spawnAndWait(): Promise<void> {
+    const child = spawn('dovecot', ['-F', '-c', this.conf], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.process = child;
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + String(chunk)).slice(-2000)));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) =>
+        reject(new Error(`dovecot exited (${code}) before its ports opened: ${stderr.trim()}`)),
+      ),
+    );
+    exited.catch(() => undefined);
+    await Promise.race([
+      (async () => {
+        await waitForPort(this.imapPort, 30_000);
+        await waitForPort(this.lmtpPort, 30_000);
+      })(),
+      exited,
+    ]);
   }
 
   async stop(): Promise<void> {

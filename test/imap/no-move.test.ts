@@ -23,7 +23,7 @@ describe.each([
   });
   afterEach(async () => {
     await dovecot.destroy();
-    cleanup();
+    cleanup?.();
   });
 
   it("gets its mail routed by COPY, and never loses a person's own \\Deleted mail", async () => {
