@@ -8,15 +8,17 @@
  * Counts are returned raw; weighting (sublinear tf, idf, block norms) is in vectorize.ts.
  *
  * Speed matters (thousands of mails a second): everything about a word (its stem, its
- * hash, its n-gram buckets) is computed once and cached, and counts go into a dense
- * scratch array rather than a Map.
+ * hash, its n-gram buckets, whether it is a stopword) is computed once and kept in a word
+ * table that is searched with the text's own characters (no string is made for a known
+ * word), and counts go into a dense scratch array rather than a Map.
  */
 import type { ClassifierInput } from '../types.js';
 import { combineHashes, hashRange, hashString } from './text/hash.js';
 import { foldDanish } from './text/fold.js';
-import { CachedStemmer, detectLanguage, type Language } from './text/stem.js';
+import { CachedStemmer, languageOfCounts, type Language } from './text/stem.js';
 import { DANISH_STOPWORDS, ENGLISH_STOPWORDS } from './text/stopwords.js';
-import { tokenize } from './text/tokenize.js';
+import { scanWords, wordAt, type WordVisitor } from './text/tokenize.js';
+import { WordTable } from './text/word-table.js';
 import { splitSignOff } from '../pipeline/quoted.js';
 
 export interface FeatureOptions {
@@ -142,14 +144,45 @@ export interface Featurizer {
 interface WordInfo {
   term: string | null;
   hash: number;
-  chars: Int32Array;
 }
 
+/** One word as written (lower-cased), with what does not depend on the mail's language. */
+interface Token {
+  word: string;
+  /** In the Danish / English stopword list as written (language detection). */
+  danishStop: boolean;
+  englishStop: boolean;
+  complaintHead: boolean;
+  complaintLink: boolean;
+  da: WordInfo | undefined;
+  en: WordInfo | undefined;
+  /** Character n-gram buckets; made when first needed (Danish mail only, by default). */
+  chars: Int32Array | undefined;
+}
+
+/** How many words from the start of the body (or subject) decide the language. */
+const LANGUAGE_WORDS = 400;
+
 const CACHE_LIMIT = 300_000;
+const CODE_CACHE_LIMIT = 50_000;
+/** Longer words are codes or encoded junk: kept as written, not stemmed. */
+const MAX_PLAIN_LENGTH = 20;
+
+/** Danish unless clearly more English stopwords than Danish ones (stem.ts's detectLanguage). */
+function languageOf(words: readonly Token[]): Language {
+  let da = 0;
+  let en = 0;
+  const limit = Math.min(words.length, LANGUAGE_WORDS);
+  for (let i = 0; i < limit; i += 1) {
+    if (words[i]!.danishStop) da += 1;
+    if (words[i]!.englishStop) en += 1;
+  }
+  return languageOfCounts(da, en);
+}
 
 /** A word worth stemming and caching: no digits (codes, dates) and not absurdly long (encoded junk). */
 function isPlainWord(word: string): boolean {
-  return word.length <= 20 && !/\d/.test(word);
+  return word.length <= MAX_PLAIN_LENGTH && !/\d/.test(word);
 }
 const NO_CHARS = new Int32Array(0);
 
@@ -164,7 +197,11 @@ export function createFeaturizer(
     da: new CachedStemmer('da'),
     en: new CachedStemmer('en'),
   };
-  const caches: Record<Language, Map<string, WordInfo>> = { da: new Map(), en: new Map() };
+  const table = new WordTable<Token>(CACHE_LIMIT);
+  // Codes and numbers in a table of their own: most are seen once, and among the words
+  // they would only crowd out real ones; but a code that recurs (a year, a part number)
+  // is found again instead of described anew at each occurrence.
+  const codes = new WordTable<Token>(CODE_CACHE_LIMIT);
   const names = new Map<number, string>();
   // Dense scratch, reset after each mail through the list of touched buckets.
   const scratch = new Float32Array(dim);
@@ -197,16 +234,42 @@ export function createFeaturizer(
     return Int32Array.from(out);
   }
 
-  function info(word: string, language: Language): WordInfo {
-    const cache = caches[language];
-    const hit = cache.get(word);
-    if (hit !== undefined) return hit;
-    const entry = describeWord(word, language);
-    // Codes and numbers are mostly seen once: caching them would only crowd out real words.
-    if (!isPlainWord(word)) return entry;
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(word, entry);
-    return entry;
+  function newToken(word: string): Token {
+    return {
+      word,
+      danishStop: DANISH_STOPWORDS.has(word),
+      englishStop: ENGLISH_STOPWORDS.has(word),
+      complaintHead: COMPLAINT_HEADS.has(word),
+      complaintLink: COMPLAINT_LINKS.has(word),
+      da: undefined,
+      en: undefined,
+      chars: undefined,
+    };
+  }
+
+  // The list scanWords' visitor fills: one visitor for all fields, no closure per call.
+  let target: Token[] = [];
+  const visit: WordVisitor = (lower, start, end, hash, joined, hasDigit) => {
+    const words = hasDigit || end - start > MAX_PLAIN_LENGTH ? codes : table;
+    const known = words.get(lower, start, end, hash, joined);
+    if (known !== undefined) {
+      target.push(known);
+      return;
+    }
+    const token = newToken(wordAt(lower, start, end, joined));
+    words.set(token.word, hash, token);
+    target.push(token);
+  };
+
+  function tokens(text: string): Token[] {
+    target = [];
+    if (text.length > 0) scanWords(text, visit);
+    return target;
+  }
+
+  function info(token: Token, language: Language): WordInfo {
+    if (language === 'da') return (token.da ??= describeWord(token.word, 'da'));
+    return (token.en ??= describeWord(token.word, 'en'));
   }
 
   function describeWord(word: string, language: Language): WordInfo {
@@ -223,11 +286,7 @@ export function createFeaturizer(
       : isPlainWord(word)
         ? foldDanish(stemmers[language].stem(word))
         : folded;
-    return {
-      term,
-      hash: term === null ? 0 : hashString(term, SEED.word),
-      chars: charIndices(word),
-    };
+    return { term, hash: term === null ? 0 : hashString(term, SEED.word) };
   }
 
   function note(index: number, label: string): void {
@@ -236,16 +295,20 @@ export function createFeaturizer(
 
   /** Word unigrams (and bigrams of neighbouring non-stopwords) into the word block. */
   function addWords(
-    words: readonly string[],
+    words: readonly Token[],
     language: Language,
     amount: number,
     bigrams: boolean,
     chars: boolean,
   ): void {
     let previous: WordInfo | null = null;
-    for (const word of words) {
-      const entry = info(word, language);
-      if (chars) for (let i = 0; i < entry.chars.length; i += 1) add(entry.chars[i]!, 1, amount);
+    for (let w = 0; w < words.length; w += 1) {
+      const token = words[w]!;
+      if (chars) {
+        const grams = (token.chars ??= charIndices(token.word));
+        for (let i = 0; i < grams.length; i += 1) add(grams[i]!, 1, amount);
+      }
+      const entry = info(token, language);
       if (entry.term === null) continue;
       const index = entry.hash & mask;
       add(index, 0, amount);
@@ -260,9 +323,9 @@ export function createFeaturizer(
   }
 
   /** Words in a field of their own (subject, attachment names): a separate hash seed. */
-  function addField(words: readonly string[], language: Language, seed: number): void {
-    for (const word of words) {
-      const entry = info(word, language);
+  function addField(words: readonly Token[], language: Language, seed: number): void {
+    for (let w = 0; w < words.length; w += 1) {
+      const entry = info(words[w]!, language);
       if (entry.term === null) continue;
       const index = combineHashes(entry.hash, seed) & mask;
       add(index, 0, 1);
@@ -272,13 +335,13 @@ export function createFeaturizer(
 
   /** The words after each "klage over …" / "afslag på …" in a field of their own. */
   function addComplaint(
-    subjectWords: readonly string[],
-    bodyWords: readonly string[],
+    subjectWords: readonly Token[],
+    bodyWords: readonly Token[],
     language: Language,
   ): void {
     for (const words of [subjectWords, bodyWords]) {
       for (let i = 0; i + 1 < words.length; i += 1) {
-        if (!COMPLAINT_HEADS.has(words[i]!) || !COMPLAINT_LINKS.has(words[i + 1]!)) continue;
+        if (!words[i]!.complaintHead || !words[i + 1]!.complaintLink) continue;
         for (let j = i + 2; j < Math.min(words.length, i + 2 + COMPLAINT_SPAN); j += 1) {
           const entry = info(words[j]!, language);
           if (entry.term === null) continue;
@@ -291,14 +354,14 @@ export function createFeaturizer(
   }
 
   function featurize(input: ClassifierInput): RawFeatures {
-    const subjectWords = tokenize(input.subject);
+    const subjectWords = tokens(input.subject);
     const body = input.bodyText.slice(0, options.maxBodyChars);
     const signed = options.signOffWeight === 1 ? { text: body, signOff: '' } : splitSignOff(body);
-    const bodyWords = tokenize(signed.text);
-    const signOffWords = tokenize(signed.signOff);
-    const nameWords = tokenize(input.attachmentNames.join(' ').replace(/\.[a-z0-9]{2,4}\b/gi, ' '));
-    const attachmentWords = tokenize(input.attachmentText.slice(0, options.maxAttachmentChars));
-    const language = detectLanguage(bodyWords.length > 0 ? bodyWords : subjectWords);
+    const bodyWords = tokens(signed.text);
+    const signOffWords = tokens(signed.signOff);
+    const nameWords = tokens(input.attachmentNames.join(' ').replace(/\.[a-z0-9]{2,4}\b/gi, ' '));
+    const attachmentWords = tokens(input.attachmentText.slice(0, options.maxAttachmentChars));
+    const language = languageOf(bodyWords.length > 0 ? bodyWords : subjectWords);
     const chars = options.charLanguages.includes(language);
 
     addField(subjectWords, language, SEED.subject);

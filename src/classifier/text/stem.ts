@@ -40,5 +40,10 @@ export function detectLanguage(words: readonly string[]): Language {
     if (DANISH_STOPWORDS.has(word)) da += 1;
     if (ENGLISH_STOPWORDS.has(word)) en += 1;
   }
+  return languageOfCounts(da, en);
+}
+
+/** The language of a mail whose first words hit `da` Danish and `en` English stopwords. */
+export function languageOfCounts(da: number, en: number): Language {
   return en > da * 1.5 ? 'en' : 'da';
 }
