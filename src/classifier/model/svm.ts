@@ -39,6 +39,46 @@ export const DEFAULT_SVM_OPTIONS: SvmOptions = {
   tolerance: 0.25,
 };
 
+/**
+ * Every class's w·x + bias into `out`, four classes at a time in locals: a typed-array
+ * accumulator costs a load and a store per feature and class. Each class still sums its
+ * features in the same order, so the margins are the same to the bit.
+ */
+function margins(
+  w: Float32Array,
+  classes: number,
+  idx: Int32Array,
+  val: Float32Array,
+  bias: Float64Array,
+  b: number,
+  out: Float64Array,
+): void {
+  let k = 0;
+  for (; k + 4 <= classes; k += 4) {
+    let d0 = bias[k]! * b;
+    let d1 = bias[k + 1]! * b;
+    let d2 = bias[k + 2]! * b;
+    let d3 = bias[k + 3]! * b;
+    for (let j = 0; j < idx.length; j += 1) {
+      const base = idx[j]! * classes + k;
+      const v = val[j]!;
+      d0 += w[base]! * v;
+      d1 += w[base + 1]! * v;
+      d2 += w[base + 2]! * v;
+      d3 += w[base + 3]! * v;
+    }
+    out[k] = d0;
+    out[k + 1] = d1;
+    out[k + 2] = d2;
+    out[k + 3] = d3;
+  }
+  for (; k < classes; k += 1) {
+    let d = bias[k]! * b;
+    for (let j = 0; j < idx.length; j += 1) d += w[idx[j]! * classes + k]! * val[j]!;
+    out[k] = d;
+  }
+}
+
 export function trainSvm(
   xs: readonly SparseVector[],
   labels: Int32Array,
@@ -101,12 +141,7 @@ export function trainSvm(
       const x = xs[i]!;
       const idx = x.indices;
       const val = x.values;
-      for (let k = 0; k < classes; k += 1) dot[k] = bias[k]! * b;
-      for (let j = 0; j < idx.length; j += 1) {
-        const base = idx[j]! * classes;
-        const v = val[j]!;
-        for (let k = 0; k < classes; k += 1) dot[k]! += w[base + k]! * v;
-      }
+      margins(w, classes, idx, val, bias, b, dot);
       // Most mails move only a few classes' weights: update just those.
       let active = 0;
       for (let k = 0; k < classes; k += 1) {
@@ -133,10 +168,12 @@ export function trainSvm(
           bias[k]! += d * b;
         }
       }
-      for (let m = 0; m < active; m += 1) {
-        const k = moved[m]!;
-        const d = delta[m]!;
-        for (let j = 0; j < idx.length; j += 1) w[idx[j]! * classes + k]! += d * val[j]!;
+      if (active > 0) {
+        for (let j = 0; j < idx.length; j += 1) {
+          const base = idx[j]! * classes;
+          const v = val[j]!;
+          for (let m = 0; m < active; m += 1) w[base + moved[m]!]! += delta[m]! * v;
+        }
       }
     }
     let all = true;
