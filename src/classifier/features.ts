@@ -289,8 +289,17 @@ export function createFeaturizer(
     return { term, hash: term === null ? 0 : hashString(term, SEED.word) };
   }
 
-  function note(index: number, label: string): void {
-    if (remember && !names.has(index)) names.set(index, label);
+  // Which buckets have a name already: a flag per bucket is cheaper than asking the Map.
+  const isNamed = new Uint8Array(remember ? dim : 0);
+
+  /**
+   * Names a bucket by the first term seen in it: `prefix + term`, or the bigram
+   * `term second`. The name is joined only when kept (it was a string per bigram per mail).
+   */
+  function note(index: number, term: string, prefix = '', second?: string): void {
+    if (!remember || isNamed[index] === 1) return;
+    isNamed[index] = 1;
+    names.set(index, second === undefined ? prefix + term : `${term} ${second}`);
   }
 
   /** Word unigrams (and bigrams of neighbouring non-stopwords) into the word block. */
@@ -316,7 +325,7 @@ export function createFeaturizer(
       if (bigrams && previous !== null) {
         const bi = combineHashes(previous.hash, entry.hash) & mask;
         add(bi, 0, amount);
-        note(bi, `${previous.term} ${entry.term}`);
+        note(bi, previous.term!, '', entry.term);
       }
       previous = entry;
     }
@@ -347,7 +356,7 @@ export function createFeaturizer(
           if (entry.term === null) continue;
           const index = combineHashes(entry.hash, SEED.complaint) & mask;
           add(index, 0, options.complaintWeight);
-          note(index, `klage: ${entry.term}`);
+          note(index, entry.term, 'klage: ');
         }
       }
     }
@@ -380,7 +389,7 @@ export function createFeaturizer(
       const domain = input.senderDomain.toLowerCase();
       const index = hashString(domain, SEED.domain) & mask;
       add(index, 0, 1);
-      note(index, `@${domain}`);
+      note(index, domain, '@');
     }
 
     const indices = new Int32Array(touchedCount);
