@@ -201,22 +201,49 @@ function operatingPoint(
   return { point: { calibration, thresholds }, held };
 }
 
-/** The buckets with the largest weights for each label that have a readable name. */
+/**
+ * The buckets with the largest weights for each label that have a readable name (ties in
+ * the order the names were seen). The weights of the named buckets are gathered in one
+ * pass and only the few hundred above each label's cut are sorted: sorting every
+ * positive weight of every label took a second of a 20 Newsgroups training.
+ */
 function namesWorthKeeping(
   linear: LinearModel,
   seen: ReadonlyMap<number, string>,
   perLabel: number,
 ): Map<number, string> {
   const names = new Map<number, string>();
-  const named = [...seen.keys()];
-  for (let k = 0; k < linear.classes; k += 1) {
+  const named = Int32Array.from(seen.keys());
+  const c = linear.classes;
+  const gathered = new Float32Array(named.length * c);
+  for (let p = 0; p < named.length; p += 1) {
+    const from = named[p]! * c;
+    for (let k = 0; k < c; k += 1) gathered[p * c + k] = linear.weights[from + k]!;
+  }
+  const positive = new Float32Array(named.length);
+  for (let k = 0; k < c; k += 1) {
+    let count = 0;
+    for (let p = 0; p < named.length; p += 1) {
+      const weight = gathered[p * c + k]!;
+      if (weight > 0) positive[count++] = weight;
+    }
+    const sorted = positive.subarray(0, count).sort();
+    const cut = count > perLabel ? sorted[count - perLabel]! : 0;
+    // Of the weights equal to the cut, only the first seen make it (a stable sort's order).
+    let ties = perLabel;
+    for (let i = count - 1; i >= 0 && sorted[i]! > cut; i -= 1) ties -= 1;
     const candidates: { index: number; weight: number }[] = [];
-    for (const f of named) {
-      const weight = linear.weights[f * linear.classes + k]!;
-      if (weight > 0) candidates.push({ index: f, weight });
+    for (let p = 0; p < named.length; p += 1) {
+      const weight = gathered[p * c + k]!;
+      if (weight <= 0 || weight < cut) continue;
+      if (weight === cut) {
+        if (ties <= 0) continue;
+        ties -= 1;
+      }
+      candidates.push({ index: named[p]!, weight });
     }
     candidates.sort((a, b) => b.weight - a.weight);
-    for (const { index } of candidates.slice(0, perLabel)) names.set(index, seen.get(index)!);
+    for (const { index } of candidates) names.set(index, seen.get(index)!);
   }
   return names;
 }
