@@ -79,6 +79,25 @@ function margins(
   }
 }
 
+/** w[·, moved[m]] += delta[m]·x for the first `active` classes, in one pass over x. */
+function addToWeights(
+  w: Float32Array,
+  classes: number,
+  x: SparseVector,
+  moved: Int32Array,
+  delta: Float64Array,
+  active: number,
+): void {
+  if (active === 0) return;
+  const idx = x.indices;
+  const val = x.values;
+  for (let j = 0; j < idx.length; j += 1) {
+    const base = idx[j]! * classes;
+    const v = val[j]!;
+    for (let m = 0; m < active; m += 1) w[base + moved[m]!]! += delta[m]! * v;
+  }
+}
+
 export function trainSvm(
   xs: readonly SparseVector[],
   labels: Int32Array,
@@ -102,23 +121,26 @@ export function trainSvm(
     qii[i] = s + diag;
   }
   const alpha = warmStart ? Float64Array.from(warmStart) : new Float64Array(n * classes);
+  // The classes whose weights a mail moves, and by how much.
+  const delta = new Float64Array(classes);
+  const moved = new Int32Array(classes);
   if (warmStart) {
     // w = Σ alpha·y·x: the weights that the starting dual variables stand for.
     for (let i = 0; i < n; i += 1) {
-      const x = xs[i]!;
+      let active = 0;
       for (let k = 0; k < classes; k += 1) {
         const a = alpha[i * classes + k]!;
         if (a === 0) continue;
         const d = labels[i] === k ? a : -a;
         bias[k]! += d * b;
-        for (let j = 0; j < x.indices.length; j += 1)
-          w[x.indices[j]! * classes + k]! += d * x.values[j]!;
+        delta[active] = d;
+        moved[active] = k;
+        active += 1;
       }
+      addToWeights(w, classes, xs[i]!, moved, delta, active);
     }
   }
   const dot = new Float64Array(classes);
-  const delta = new Float64Array(classes);
-  const moved = new Int32Array(classes);
   const done = new Uint8Array(classes);
   const maxPg = new Float64Array(classes);
   const minPg = new Float64Array(classes);
@@ -168,13 +190,7 @@ export function trainSvm(
           bias[k]! += d * b;
         }
       }
-      if (active > 0) {
-        for (let j = 0; j < idx.length; j += 1) {
-          const base = idx[j]! * classes;
-          const v = val[j]!;
-          for (let m = 0; m < active; m += 1) w[base + moved[m]!]! += delta[m]! * v;
-        }
-      }
+      addToWeights(w, classes, x, moved, delta, active);
     }
     let all = true;
     // LIBLINEAR's stopping rule, per class: the projected gradient's spread is small.
