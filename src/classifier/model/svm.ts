@@ -10,7 +10,7 @@
  * faster than solving the classes one after the other.
  */
 import type { SparseVector } from '../vectorize.js';
-import { emptyLinear, seededRandom, shuffled, type LinearModel } from './linear.js';
+import { addScores, emptyLinear, seededRandom, shuffled, type LinearModel } from './linear.js';
 
 export interface SvmOptions {
   /** Inverse regularisation strength. */
@@ -38,46 +38,6 @@ export const DEFAULT_SVM_OPTIONS: SvmOptions = {
   seed: 7,
   tolerance: 0.25,
 };
-
-/**
- * Every class's w·x + bias into `out`, four classes at a time in locals: a typed-array
- * accumulator costs a load and a store per feature and class. Each class still sums its
- * features in the same order, so the margins are the same to the bit.
- */
-function margins(
-  w: Float32Array,
-  classes: number,
-  idx: Int32Array,
-  val: Float32Array,
-  bias: Float64Array,
-  b: number,
-  out: Float64Array,
-): void {
-  let k = 0;
-  for (; k + 4 <= classes; k += 4) {
-    let d0 = bias[k]! * b;
-    let d1 = bias[k + 1]! * b;
-    let d2 = bias[k + 2]! * b;
-    let d3 = bias[k + 3]! * b;
-    for (let j = 0; j < idx.length; j += 1) {
-      const base = idx[j]! * classes + k;
-      const v = val[j]!;
-      d0 += w[base]! * v;
-      d1 += w[base + 1]! * v;
-      d2 += w[base + 2]! * v;
-      d3 += w[base + 3]! * v;
-    }
-    out[k] = d0;
-    out[k + 1] = d1;
-    out[k + 2] = d2;
-    out[k + 3] = d3;
-  }
-  for (; k < classes; k += 1) {
-    let d = bias[k]! * b;
-    for (let j = 0; j < idx.length; j += 1) d += w[idx[j]! * classes + k]! * val[j]!;
-    out[k] = d;
-  }
-}
 
 /** w[·, moved[m]] += delta[m]·x for the first `active` classes, in one pass over x. */
 function addToWeights(
@@ -161,9 +121,8 @@ export function trainSvm(
       const i = order[o]!;
       if (liveClasses[i] === 0) continue;
       const x = xs[i]!;
-      const idx = x.indices;
-      const val = x.values;
-      margins(w, classes, idx, val, bias, b, dot);
+      for (let k = 0; k < classes; k += 1) dot[k] = bias[k]! * b;
+      addScores(w, classes, x, dot);
       // Most mails move only a few classes' weights: update just those.
       let active = 0;
       for (let k = 0; k < classes; k += 1) {
