@@ -15,6 +15,22 @@ function emlFiles(dir: string): string[] {
     });
 }
 
+/**
+ * How many mails of each fixture folder go into the example inbox. The folders hold far
+ * more (the classifier's training data, 150 an area); the first sixty of each plus the
+ * pipeline scenarios show every kind of mail without the demo taking many minutes.
+ */
+const DEMO_MAILS_PER_FOLDER = 60;
+
+/** The first DEMO_MAILS_PER_FOLDER mails (by name) of each folder under `mailsDir`. */
+export function demoMails(mailsDir: string): string[] {
+  if (!existsSync(mailsDir)) return [];
+  return readdirSync(mailsDir)
+    .sort()
+    .filter((name) => statSync(join(mailsDir, name)).isDirectory())
+    .flatMap((name) => emlFiles(join(mailsDir, name)).slice(0, DEMO_MAILS_PER_FOLDER));
+}
+
 function isEmptyMaildir(dir: string): boolean {
   return ['new', 'cur'].every(
     (sub) => !existsSync(join(dir, sub)) || readdirSync(join(dir, sub)).length === 0,
@@ -43,7 +59,7 @@ export function seedDemo(
         journal.upsertCase({ ...row, source: 'demo-register' }, at);
     }
   }
-  const files = emlFiles(join(fixturesDir, 'mails'));
+  const files = demoMails(join(fixturesDir, 'mails'));
   const stamp = Date.now();
   files.forEach((file, index) => {
     const unique = `${stamp}.demo${String(index).padStart(4, '0')}.postrobot`;

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
+import { demoMails } from '../../src/daemon/demo.js';
 import { openJournal } from '../../src/daemon/main.js';
 import { subfolderPath } from '../../src/daemon/sources/maildir.js';
 import {
@@ -15,15 +16,6 @@ import {
 } from '../helpers.js';
 import { sickPayComplaint } from './mails.js';
 
-function countEml(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce(
-    (sum, entry) =>
-      sum +
-      (entry.isDirectory() ? countEml(join(dir, entry.name)) : entry.name.endsWith('.eml') ? 1 : 0),
-    0,
-  );
-}
-
 describe('npm start on a fresh clone (run --demo)', () => {
   let dir: string;
   let cleanup: () => void;
@@ -35,7 +27,13 @@ describe('npm start on a fresh clone (run --demo)', () => {
     { timeout: 900_000 },
     () => {
       const file = configIn(dir);
-      const total = countEml(FIXTURES);
+      // The first sixty mails of each fixture folder and every scenario: the rest of the
+      // training mail would only make the demo longer.
+      const total = demoMails(FIXTURES).length;
+      expect(total).toBeGreaterThan(600);
+      expect(demoMails(FIXTURES).filter((f) => f.includes('/scenarios/'))).toHaveLength(
+        readdirSync(join(FIXTURES, 'scenarios')).filter((n) => n.endsWith('.eml')).length,
+      );
       // The whole example inbox, OCR and the model included: minutes on a loaded 2-core machine.
       const result = runCli(['run', '--demo', '--once', '--config', file], {}, 600_000);
       expect(result.stderr).toBe('');
