@@ -58,11 +58,13 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   svm: DEFAULT_SVM_OPTIONS,
   targetPrecision: 0.98,
   pseudoErrors: 1,
-  // One pooled threshold for all areas (sixty mails an area cannot certify 98 % alone), with
-  // half the error budget kept for later mail: on 20 Newsgroups' later test half the error
-  // rate at a held-out-chosen threshold was 1.8 times the held-out one (README).
+  // One pooled threshold for all areas (150 mails an area cannot certify 98 % alone), with
+  // more than half the error budget kept for later mail: on 20 Newsgroups' later test half
+  // the error rate at a held-out-chosen threshold was about twice the held-out one at the
+  // top of the curve (0.5 gave 0.9797 there, 0.45 gives 0.983). On the Danish fixtures
+  // 0.45 costs 2-3 points of coverage against 0.5 (README): precision first.
   shrinkage: Infinity,
-  driftAllowance: 0.5,
+  driftAllowance: 0.45,
   folds: 5,
   singleHoldoutAbove: 4000,
   holdoutFraction: 0.2,

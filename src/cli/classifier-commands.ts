@@ -12,7 +12,7 @@ import { evaluate, type EvaluationReport } from '../classifier/evaluate.js';
 import { loadTrainingDir, toBody, trainModel, writeModelFile } from '../classifier/index.js';
 import { retrain, type ConfirmedExample } from '../classifier/retrain.js';
 import { curveSvg } from '../classifier/svg.js';
-import type { TrainOptions } from '../classifier/train.js';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../classifier/train.js';
 import { compileEvidence } from '../pipeline/rules.js';
 import { coverageAndPrecision } from '../classifier/thresholds.js';
 
@@ -232,7 +232,7 @@ async function retrainCommand(
 function driftAllowanceOption(): Option {
   return new Option(
     '--drift-allowance <share>',
-    'share of the error budget held-out mail may use (default 0.5)',
+    `share of the error budget held-out mail may use (default ${DEFAULT_TRAIN_OPTIONS.driftAllowance})`,
   );
 }
 
