@@ -20,7 +20,7 @@ import {
 } from './features.js';
 import { blockedFolds, lastSliceHeldOut } from './folds.js';
 import { linearScores, type LinearModel } from './model/linear.js';
-import { DEFAULT_SVM_OPTIONS, trainSvm, type SvmOptions } from './model/svm.js';
+import { DEFAULT_SVM_OPTIONS, svmCFor, trainSvm, type SvmOptions } from './model/svm.js';
 import { chooseThresholds, type HeldOutPrediction } from './thresholds.js';
 import { learnIdf, weigh } from './vectorize.js';
 
@@ -254,7 +254,12 @@ export function trainModel(
   examples: readonly TrainingExample[],
   overrides: Partial<TrainOptions> = {},
 ): TrainedModel {
-  const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...overrides };
+  const options: TrainOptions = {
+    ...DEFAULT_TRAIN_OPTIONS,
+    // Unless given, C follows the number of mails (svmCFor).
+    svm: overrides.svm ?? { ...DEFAULT_SVM_OPTIONS, C: svmCFor(examples.length) },
+    ...overrides,
+  };
   const labels = [...new Set(examples.map((e) => e.label))].sort();
   if (labels.filter((l) => l !== MANUAL).length < 2)
     throw new Error('training needs mail of at least two areas');
