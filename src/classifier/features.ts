@@ -147,6 +147,14 @@ interface WordInfo {
   hash: number;
 }
 
+/** The term a bucket is named by so far, with its Boyer-Moore vote count. */
+interface NameCandidate {
+  term: string;
+  prefix: string;
+  second: string | undefined;
+  votes: number;
+}
+
 /** One word as written (lower-cased), with what does not depend on the mail's language. */
 interface Token {
   word: string;
@@ -203,7 +211,6 @@ export function createFeaturizer(
   // they would only crowd out real ones; but a code that recurs (a year, a part number)
   // is found again instead of described anew at each occurrence.
   const codes = new WordTable<Token>(CODE_CACHE_LIMIT);
-  const names = new Map<number, string>();
   // Dense scratch, reset after each mail through the list of touched buckets.
   const scratch = new Float32Array(dim);
   const isChar = new Uint8Array(dim);
@@ -290,17 +297,37 @@ export function createFeaturizer(
     return { term, hash: term === null ? 0 : hashString(term, SEED.word) };
   }
 
-  // Which buckets have a name already: a flag per bucket is cheaper than asking the Map.
-  const isNamed = new Uint8Array(remember ? dim : 0);
+  // The name of each bucket: the term that most often lands in it. Several terms share a
+  // bucket, and naming it by the first one seen showed caseworkers reasons such as
+  // "hartley" or "sjakbaj retvis" (a rare word that happened to come first) for what the
+  // model had learnt from "adoption". A majority vote (Boyer-Moore) per bucket keeps one
+  // candidate and a count: the majority term wins whenever there is one.
+  const candidates: (NameCandidate | undefined)[] = remember ? new Array(dim) : [];
 
-  /**
-   * Names a bucket by the first term seen in it: `prefix + term`, or the bigram
-   * `term second`. The name is joined only when kept (it was a string per bigram per mail).
-   */
+  /** One occurrence of `prefix + term` (or the bigram `term second`) in a bucket. */
   function note(index: number, term: string, prefix = '', second?: string): void {
-    if (!remember || isNamed[index] === 1) return;
-    isNamed[index] = 1;
-    names.set(index, second === undefined ? prefix + term : `${term} ${second}`);
+    if (!remember) return;
+    const c = candidates[index];
+    if (c === undefined) candidates[index] = { term, prefix, second, votes: 1 };
+    else if (c.term === term && c.second === second && c.prefix === prefix) c.votes += 1;
+    else if (c.votes > 1) c.votes -= 1;
+    else {
+      c.term = term;
+      c.prefix = prefix;
+      c.second = second;
+    }
+  }
+
+  function nameOf(index: number): string | undefined {
+    const c = candidates[index];
+    if (c === undefined) return undefined;
+    return c.second === undefined ? c.prefix + c.term : `${c.term} ${c.second}`;
+  }
+
+  function named(): Map<number, string> {
+    const names = new Map<number, string>();
+    candidates.forEach((_, index) => names.set(index, nameOf(index)!));
+    return names;
   }
 
   /** Word unigrams (and bigrams of neighbouring non-stopwords) into the word block. */
@@ -408,5 +435,5 @@ export function createFeaturizer(
     return { indices, counts, blocks };
   }
 
-  return { options, featurize, describe: (index) => names.get(index), named: () => names };
+  return { options, featurize, describe: nameOf, named };
 }

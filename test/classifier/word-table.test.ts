@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFeaturizer } from '../../src/classifier/features.js';
+import { createFeaturizer, DEFAULT_FEATURE_OPTIONS } from '../../src/classifier/features.js';
 import { scanWords, wordHash } from '../../src/classifier/text/tokenize.js';
 import { WordTable } from '../../src/classifier/text/word-table.js';
 import { mail } from './helpers.js';
@@ -65,5 +65,22 @@ describe('the word table', () => {
     const sorted = (f: typeof fresh) =>
       [...f.indices].map((index, k) => `${index}:${f.counts[k]}:${f.blocks[k]}`).sort();
     expect(sorted(again)).toEqual(sorted(fresh));
+  });
+});
+
+describe('the readable name of a bucket', () => {
+  it('is the term that most often lands in it, not the first one seen', () => {
+    // Four buckets: every word shares its bucket with others, and rare words come first.
+    const options = { ...DEFAULT_FEATURE_OPTIONS, bits: 2, charNgrams: [0, 0] as [number, number] };
+    const featurizer = createFeaturizer(options, true);
+    const first = featurizer.featurize(
+      mail('', 'hartley sjakbajer retvisende zebrafinke quasimodo xylofon'),
+    );
+    const adoption = featurizer.featurize(mail('', 'adoption'));
+    for (let i = 0; i < 20; i += 1) featurizer.featurize(mail('', 'adoption adoptionen'));
+    const bucket = adoption.indices[0]!;
+    expect([...first.indices]).toContain(bucket);
+    expect(featurizer.describe(bucket)).toBe('adoption');
+    expect(featurizer.named().get(bucket)).toBe('adoption');
   });
 });
