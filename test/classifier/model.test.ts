@@ -118,6 +118,43 @@ describe('the model file', () => {
     if (!loaded.ok) expect(loaded.reason).toMatch(/format 9.*train the model again/);
   });
 
+  it('stores weights in 16-bit steps and still reads a model written with 32-bit weights', () => {
+    const body = toBody(trained);
+    expect(body.weightScale).toBeGreaterThan(0);
+    const steps = Buffer.from(body.weights, 'base64');
+    const int16 = new Int16Array(steps.buffer, steps.byteOffset, steps.length / 2);
+    const float32 = Float32Array.from(int16, (w) => w * body.weightScale!);
+    const rest: Omit<typeof body, 'weightScale'> & { weightScale?: number } = { ...body };
+    delete rest.weightScale;
+    const older = { ...rest, weights: Buffer.from(float32.buffer).toString('base64') };
+    writeModelFile(join(temp.dir, 'float32'), older);
+    writeModelFile(join(temp.dir, 'int16'), body);
+    const [a, b] = ['float32', 'int16'].map((name) => {
+      const loaded = loadModel(join(temp.dir, name));
+      if (!loaded.ok) throw new Error(loaded.reason);
+      return loaded.model;
+    });
+    const text = mail('Klage', 'Kommunen har stoppet min boligstøtte, jeg klager over afgørelsen');
+    expect(b!.predict(text).probabilities).toEqual(a!.predict(text).probabilities);
+    // The rounding to steps moves scores by far less than anything a threshold could see.
+    const rowBytes = Buffer.from(body.rows, 'base64');
+    const rows = new Int32Array(rowBytes.buffer, rowBytes.byteOffset, rowBytes.length / 4);
+    const classes = trained.labels.length;
+    const exactWeights = new Float32Array(rows.length * classes);
+    rows.forEach((f, r) =>
+      exactWeights.set(
+        trained.linear.weights.subarray(f * classes, (f + 1) * classes),
+        r * classes,
+      ),
+    );
+    const exactBody = { ...rest, weights: Buffer.from(exactWeights.buffer).toString('base64') };
+    writeModelFile(join(temp.dir, 'exact'), exactBody);
+    const exact = loadModel(join(temp.dir, 'exact'));
+    if (!exact.ok) throw new Error(exact.reason);
+    const drift = Math.abs(b!.predict(text).probability - exact.model.predict(text).probability);
+    expect(drift).toBeLessThan(1e-4);
+  });
+
   it('the shipped default model loads and is well under 5 MB', () => {
     const dir = join(import.meta.dirname, '..', '..', 'models', 'default');
     expect(existsSync(join(dir, MODEL_FILE))).toBe(true);
