@@ -147,6 +147,9 @@ interface WordInfo {
   hash: number;
 }
 
+/** The candidate name of a bucket that character n-grams vote for: no readable name. */
+const CHAR_GRAM = '\u0000n-gram';
+
 /** The term a bucket is named by so far, with its Boyer-Moore vote count. */
 interface NameCandidate {
   term: string;
@@ -320,13 +323,16 @@ export function createFeaturizer(
 
   function nameOf(index: number): string | undefined {
     const c = candidates[index];
-    if (c === undefined) return undefined;
+    if (c === undefined || c.term === CHAR_GRAM) return undefined;
     return c.second === undefined ? c.prefix + c.term : `${c.term} ${c.second}`;
   }
 
   function named(): Map<number, string> {
     const names = new Map<number, string>();
-    candidates.forEach((_, index) => names.set(index, nameOf(index)!));
+    candidates.forEach((_, index) => {
+      const name = nameOf(index);
+      if (name !== undefined) names.set(index, name);
+    });
     return names;
   }
 
@@ -343,7 +349,12 @@ export function createFeaturizer(
       const token = words[w]!;
       if (chars) {
         const grams = (token.chars ??= charIndices(token.word));
-        for (let i = 0; i < grams.length; i += 1) add(grams[i]!, 1, amount);
+        for (let i = 0; i < grams.length; i += 1) {
+          add(grams[i]!, 1, amount);
+          // An n-gram votes too, for no name: a bucket that n-grams fill says nothing
+          // readable, whatever word shares it.
+          if (remember) note(grams[i]!, CHAR_GRAM);
+        }
       }
       const entry = info(token, language);
       if (entry.term === null) continue;

@@ -84,3 +84,13 @@ describe('the readable name of a bucket', () => {
     expect(featurizer.named().get(bucket)).toBe('adoption');
   });
 });
+
+describe('a bucket filled by character n-grams', () => {
+  it('has no readable name, whatever word shares it', () => {
+    const featurizer = createFeaturizer({ ...DEFAULT_FEATURE_OPTIONS, bits: 2 }, true);
+    featurizer.featurize(mail('', 'hartley'));
+    for (let i = 0; i < 10; i += 1) featurizer.featurize(mail('', 'førtidspensionssagen'));
+    const names = [...featurizer.named().values()];
+    expect(names).not.toContain('hartley');
+  });
+});
