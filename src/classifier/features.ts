@@ -65,7 +65,10 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   charWeight: 0.6,
   subjectRepeat: 2,
   maxAttachmentChars: 20_000,
-  maxBodyChars: 50_000,
+  // About three pages: what a mail is about is said by then. On 20 Newsgroups what lies
+  // beyond is mostly uuencoded files, FAQs and quoted digests: accuracy 0.8716 -> 0.8721,
+  // a tenth less text to read; no Danish fixture's own text is that long.
+  maxBodyChars: 8_000,
   // Nested CV on the fixtures: accuracy 0.909 -> 0.912 with the sign-off in its own field
   // only, and coverage at the 98 % target up (README).
   signOffWeight: 0,
