@@ -9,6 +9,7 @@ import {
   writeModelFile,
   type TrainedModel,
 } from '../../src/classifier/index.js';
+import { svmCFor } from '../../src/classifier/model/svm.js';
 import { fixtureExamples, mail, tempDir } from './helpers.js';
 
 let trained: TrainedModel;
@@ -160,6 +161,15 @@ describe('the model file', () => {
     expect(existsSync(join(dir, MODEL_FILE))).toBe(true);
     expect(readFileSync(join(dir, MODEL_FILE)).length).toBeLessThan(5 * 1024 * 1024);
     expect(loadModel(dir).ok).toBe(true);
+  });
+});
+
+describe('the SVM regularisation for a number of mails', () => {
+  it('keeps C · n near 4,000 within [0.5, 2]', () => {
+    expect(svmCFor(1_000)).toBe(2);
+    expect(svmCFor(4_000)).toBe(1);
+    expect(svmCFor(11_314)).toBe(0.5);
+    expect(svmCFor(0)).toBe(2);
   });
 });
 

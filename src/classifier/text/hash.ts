@@ -3,8 +3,8 @@
  * vocabulary, needs no dictionary in the model file, and lets new words in unseen mail
  * land somewhere harmless. A seed per field keeps "subject: klage" and "body: klage" apart.
  */
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
 
 /** Hash of text[start, end) under a seed. */
 export function hashRange(text: string, start: number, end: number, seed: number): number {

@@ -8,6 +8,8 @@
  * `scanWords` hands out each word as a range of the lower-cased text with its hash, so
  * that a caller with a word table (features.ts) makes no string for a word it knows.
  */
+import { FNV_OFFSET, FNV_PRIME, hashString } from './hash.js';
+
 const UNKNOWN = 0;
 const WORD = 1;
 const OTHER = 2;
@@ -30,14 +32,9 @@ export function isJoiner(c: number): boolean {
   return c === 45 || c === 39 || c === 0x2019; // - ' ’
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** The hash `scanWords` gives a word: FNV-1a over its code units, joiners left out. */
+/** The hash `scanWords` gives a word (joiners left out): hash.ts's FNV-1a with seed 0. */
 export function wordHash(word: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < word.length; i += 1) h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
-  return h >>> 0;
+  return hashString(word, 0);
 }
 
 /**
