@@ -183,7 +183,7 @@ const CODE_CACHE_LIMIT = 50_000;
 /** Longer words are codes or encoded junk: kept as written, not stemmed. */
 const MAX_PLAIN_LENGTH = 20;
 
-/** Danish unless clearly more English stopwords than Danish ones (stem.ts's detectLanguage). */
+/** The language of the first LANGUAGE_WORDS words (stem.ts's languageOfCounts). */
 function languageOf(words: readonly Token[]): Language {
   let da = 0;
   let en = 0;

@@ -10,7 +10,6 @@
  */
 import { createRequire } from 'node:module';
 import { stem as stemEnglish } from 'porter2';
-import { DANISH_STOPWORDS, ENGLISH_STOPWORDS } from './stopwords.js';
 
 export type Language = 'da' | 'en';
 
@@ -59,21 +58,10 @@ export class CachedStemmer {
   }
 }
 
-/** Danish unless clearly more English stopwords than Danish ones occur. */
-export function detectLanguage(words: readonly string[]): Language {
-  let da = 0;
-  let en = 0;
-  const limit = Math.min(words.length, 400);
-  for (let i = 0; i < limit; i += 1) {
-    // Lower-cased words are looked up as they are: the lists hold both spellings.
-    const word = words[i] ?? '';
-    if (DANISH_STOPWORDS.has(word)) da += 1;
-    if (ENGLISH_STOPWORDS.has(word)) en += 1;
-  }
-  return languageOfCounts(da, en);
-}
-
-/** The language of a mail whose first words hit `da` Danish and `en` English stopwords. */
+/**
+ * The language of a mail whose first words hit `da` Danish and `en` English stopwords
+ * (as written: the lists hold both spellings): Danish unless clearly more English.
+ */
 export function languageOfCounts(da: number, en: number): Language {
   return en > da * 1.5 ? 'en' : 'da';
 }
