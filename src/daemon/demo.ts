@@ -17,7 +17,7 @@ function emlFiles(dir: string): string[] {
 
 /**
  * How many mails of each fixture folder go into the example inbox. The folders hold far
- * more (the classifier's training data, 150 an area); the first sixty of each plus the
+ * more (the classifier's training data, 200 an area); the first sixty of each plus the
  * pipeline scenarios show every kind of mail without the demo taking many minutes.
  */
 const DEMO_MAILS_PER_FOLDER = 60;
