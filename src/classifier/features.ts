@@ -15,7 +15,7 @@
 import type { ClassifierInput } from '../types.js';
 import { combineHashes, hashRange, hashString } from './text/hash.js';
 import { foldDanish } from './text/fold.js';
-import { CachedStemmer, languageOfCounts, type Language } from './text/stem.js';
+import { languageOfCounts, stemmerFor, type Language } from './text/stem.js';
 import { DANISH_STOPWORDS, ENGLISH_STOPWORDS } from './text/stopwords.js';
 import { scanWords, wordAt, type WordVisitor } from './text/tokenize.js';
 import { WordTable } from './text/word-table.js';
@@ -164,6 +164,8 @@ interface NameCandidate {
 /** One word as written (lower-cased), with what does not depend on the mail's language. */
 interface Token {
   word: string;
+  /** Worth stemming: no digits (codes, dates) and not absurdly long (encoded junk). */
+  plain: boolean;
   /** In the Danish / English stopword list as written (language detection). */
   danishStop: boolean;
   englishStop: boolean;
@@ -195,10 +197,6 @@ function languageOf(words: readonly Token[]): Language {
   return languageOfCounts(da, en);
 }
 
-/** A word worth stemming and caching: no digits (codes, dates) and not absurdly long (encoded junk). */
-function isPlainWord(word: string): boolean {
-  return word.length <= MAX_PLAIN_LENGTH && !/\d/.test(word);
-}
 const NO_CHARS = new Int32Array(0);
 
 export function createFeaturizer(
@@ -208,9 +206,10 @@ export function createFeaturizer(
   const dim = 1 << options.bits;
   const mask = dim - 1;
   const [minN, maxN] = options.charNgrams;
-  const stemmers: Record<Language, CachedStemmer> = {
-    da: new CachedStemmer('da'),
-    en: new CachedStemmer('en'),
+  // No cache of their own: each word's stem is kept on its token in the word table.
+  const stemmers: Record<Language, (word: string) => string> = {
+    da: stemmerFor('da'),
+    en: stemmerFor('en'),
   };
   const table = new WordTable<Token>(CACHE_LIMIT);
   // Codes and numbers in a table of their own: most are seen once, and among the words
@@ -248,9 +247,10 @@ export function createFeaturizer(
     return Int32Array.from(out);
   }
 
-  function newToken(word: string): Token {
+  function newToken(word: string, plain: boolean): Token {
     return {
       word,
+      plain,
       danishStop: DANISH_STOPWORDS.has(word),
       englishStop: ENGLISH_STOPWORDS.has(word),
       complaintHead: COMPLAINT_HEADS.has(word),
@@ -270,7 +270,8 @@ export function createFeaturizer(
       target.push(known);
       return;
     }
-    const token = newToken(wordAt(lower, start, end, joined));
+    const word = wordAt(lower, start, end, joined);
+    const token = newToken(word, !hasDigit && word.length <= MAX_PLAIN_LENGTH);
     words.set(token.word, hash, token);
     target.push(token);
   };
@@ -282,11 +283,11 @@ export function createFeaturizer(
   }
 
   function info(token: Token, language: Language): WordInfo {
-    if (language === 'da') return (token.da ??= describeWord(token.word, 'da'));
-    return (token.en ??= describeWord(token.word, 'en'));
+    if (language === 'da') return (token.da ??= describeWord(token, 'da'));
+    return (token.en ??= describeWord(token, 'en'));
   }
 
-  function describeWord(word: string, language: Language): WordInfo {
+  function describeWord({ word, plain }: Token, language: Language): WordInfo {
     const folded = foldDanish(word);
     const stop =
       word.length < 2 ||
@@ -295,11 +296,7 @@ export function createFeaturizer(
       (language === 'en' && ENGLISH_STOPWORDS.has(folded));
     // Numbers-with-letters and very long tokens (codes, encoded junk) are kept as written:
     // stemming them helps nothing and costs most of the featurising time on old mail.
-    const term = stop
-      ? null
-      : isPlainWord(word)
-        ? foldDanish(stemmers[language].stem(word))
-        : folded;
+    const term = stop ? null : plain ? foldDanish(stemmers[language](word)) : folded;
     return { term, hash: term === null ? 0 : hashString(term, SEED.word) };
   }
 

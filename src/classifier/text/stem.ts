@@ -1,7 +1,7 @@
 /**
  * Stemming with Snowball, Danish or English chosen per mail by which stopword list the
- * mail's words hit more. Stems are cached per stemmer because the same few thousand words
- * make up most mail, and stemming is the costliest step of featurising.
+ * mail's words hit more. Stems are not cached here: features.ts keeps each word's stem
+ * on its entry in the word table, so a word is stemmed once per language.
  *
  * English is Snowball's English (Porter2) from `porter2`, Danish is Snowball's Danish from
  * `@nlpjs/lang-da`. Both give exactly the stems `snowball-stemmers` 0.6.0 gave on every
@@ -12,8 +12,6 @@ import { createRequire } from 'node:module';
 import { stem as stemEnglish } from 'porter2';
 
 export type Language = 'da' | 'en';
-
-const CACHE_LIMIT = 200_000;
 
 /** The part of `@nlpjs/lang-da`'s Snowball-generated class we use; it ships no types. */
 interface SnowballProgram {
@@ -39,23 +37,9 @@ function danishStemmer(): (word: string) => string {
   };
 }
 
-/** A stemmer with a bounded cache; cleared when full rather than tracking recency. */
-export class CachedStemmer {
-  private readonly stemmer: (word: string) => string;
-  private readonly cache = new Map<string, string>();
-
-  constructor(language: Language) {
-    this.stemmer = language === 'da' ? danishStemmer() : stemEnglish;
-  }
-
-  stem(word: string): string {
-    const hit = this.cache.get(word);
-    if (hit !== undefined) return hit;
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    const stem = this.stemmer(word);
-    this.cache.set(word, stem);
-    return stem;
-  }
+/** Snowball's stemmer for a language. */
+export function stemmerFor(language: Language): (word: string) => string {
+  return language === 'da' ? danishStemmer() : stemEnglish;
 }
 
 /**
