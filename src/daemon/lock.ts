@@ -1,71 +1,64 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { chmodSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { AlreadyRunningError } from '../errors.js';
 
-/** A process's start time (Linux /proc), so that a reused pid is not taken for the old owner. */
-function startTimeOf(pid: number): string {
+function ownerOf(pidFile: string): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+    const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
+    return Number.isFinite(pid) ? pid : null;
   } catch {
-    return '';
+    return null;
   }
-}
-
-function alive(pid: number, startTime: string): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return startTime === '' || startTimeOf(pid) === '' || startTimeOf(pid) === startTime;
 }
 
 /**
- * A single-instance lock: a file holding the owner's pid, created exclusively. A lock
- * left by a process that is gone (kill -9, power loss) is taken over.
+ * A single-instance lock that the kernel holds: an exclusive SQLite transaction on a file
+ * of its own (`<dataDir>/postrobot.lock.db`), open for as long as the process runs. The
+ * operating system lets go of it however the process ends (kill -9, power loss), so
+ * there is no stale lock to take over, and no moment in which two processes started
+ * together can both believe they won: the pid file that an earlier version used as the
+ * lock let a second starter read it empty, call it stale and take it over.
+ *
+ * The owner's pid goes to `<dataDir>/postrobot.pid`, only so that a refusal can name it.
  */
 export class InstanceLock {
-  private held = false;
+  private db: Database.Database | null = null;
 
   constructor(
     readonly file: string,
+    readonly pidFile: string,
     readonly what: string,
   ) {}
 
   acquire(): void {
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      try {
-        const fd = openSync(this.file, 'wx', 0o600);
-        writeSync(fd, `${process.pid} ${startTimeOf(process.pid)}\n`);
-        closeSync(fd);
-        this.held = true;
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const [pidText = '', startTime = ''] = readFileSync(this.file, 'utf8').trim().split(' ');
-        const owner = Number.parseInt(pidText, 10);
-        if (Number.isFinite(owner) && alive(owner, startTime)) {
-          throw new AlreadyRunningError(
-            `another postrobot (pid ${owner}) is already running on ${this.what}; stop it first, or give this one another data directory`,
-          );
-        }
-        try {
-          unlinkSync(this.file);
-        } catch {
-          // Someone else took it over in between; the next attempt decides.
-        }
-      }
+    if (this.db) return;
+    const db = new Database(this.file, { timeout: 0 });
+    try {
+      chmodSync(this.file, 0o600);
+      db.exec('BEGIN EXCLUSIVE');
+    } catch (error) {
+      db.close();
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      const owner = ownerOf(this.pidFile);
+      throw new AlreadyRunningError(
+        `another postrobot${owner === null ? '' : ` (pid ${owner})`} is already running on ${this.what}; stop it first, or give this one another data directory`,
+      );
     }
-    throw new AlreadyRunningError(`cannot take the lock ${this.file}`);
+    this.db = db;
+    const staging = `${this.pidFile}.${process.pid}`;
+    writeFileSync(staging, `${process.pid}\n`, { mode: 0o600 });
+    renameSync(staging, this.pidFile);
   }
 
   release(): void {
-    if (!this.held) return;
-    this.held = false;
+    if (!this.db) return;
     try {
-      unlinkSync(this.file);
+      if (ownerOf(this.pidFile) === process.pid) unlinkSync(this.pidFile);
     } catch {
       // Already gone.
     }
+    // Closing the connection ends the transaction, and with it the lock.
+    this.db.close();
+    this.db = null;
   }
 }

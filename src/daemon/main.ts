@@ -31,11 +31,17 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function dataPaths(dataDir: string): { journal: string; store: string; lock: string } {
+export function dataPaths(dataDir: string): {
+  journal: string;
+  store: string;
+  lock: string;
+  pid: string;
+} {
   return {
     journal: join(dataDir, 'journal.sqlite'),
     store: join(dataDir, 'store'),
-    lock: join(dataDir, 'postrobot.lock'),
+    lock: join(dataDir, 'postrobot.lock.db'),
+    pid: join(dataDir, 'postrobot.pid'),
   };
 }
 
@@ -60,7 +66,7 @@ export interface RuntimeOptions {
 export function createRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Runtime {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const paths = dataPaths(config.dataDir);
-  const lock = new InstanceLock(paths.lock, `the data directory ${config.dataDir}`);
+  const lock = new InstanceLock(paths.lock, paths.pid, `the data directory ${config.dataDir}`);
   lock.acquire();
   try {
     const { journal, blobs } = openJournal(config);
