@@ -12,6 +12,22 @@ function ownerOf(pidFile: string): number | null {
 }
 
 /**
+ * The pid in the pid file, when that process is alive: a holder killed with -9 leaves its
+ * pid file, and a refusal in the moment before the new holder writes its own would
+ * otherwise name the dead one.
+ */
+function liveOwnerOf(pidFile: string): number | null {
+  const pid = ownerOf(pidFile);
+  if (pid === null) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
+  }
+}
+
+/**
  * A single-instance lock that the kernel holds: an exclusive SQLite transaction on a file
  * of its own (`<dataDir>/postrobot.lock.db`), open for as long as the process runs. The
  * operating system lets go of it however the process ends (kill -9, power loss), so
@@ -39,7 +55,7 @@ export class InstanceLock {
     } catch (error) {
       db.close();
       if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-      const owner = ownerOf(this.pidFile);
+      const owner = liveOwnerOf(this.pidFile);
       throw new AlreadyRunningError(
         `another postrobot${owner === null ? '' : ` (pid ${owner})`} is already running on ${this.what}; stop it first, or give this one another data directory`,
       );

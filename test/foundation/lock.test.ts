@@ -3,9 +3,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InstanceLock } from '../../src/daemon/lock.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { ROOT, tempDir, waitFor } from '../helpers.js';
 
 const CHILD = join(ROOT, 'test', 'foundation', 'start-together.ts');
+/** Every child started, so that none outlives a failed test. */
+const started: ChildProcess[] = [];
 
 function child(args: string[]): {
   process: ChildProcess;
@@ -15,6 +17,7 @@ function child(args: string[]): {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  started.push(proc);
   let out = '';
   proc.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const result = new Promise<{ code: number | null; line: string }>((resolve) =>
@@ -31,7 +34,10 @@ function together(count: number, args: (goAt: number) => string[]): ReturnType<t
 
 describe('the single-instance lock', () => {
   const cleanups: (() => void)[] = [];
-  afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+  afterEach(() => {
+    for (const proc of started.splice(0)) if (proc.exitCode === null) proc.kill('SIGKILL');
+    cleanups.splice(0).forEach((cleanup) => cleanup());
+  });
 
   function dataDir(): string {
     const { dir, cleanup } = tempDir();
@@ -42,20 +48,26 @@ describe('the single-instance lock', () => {
   it('GIVEN eight processes that take it at the same moment, THEN exactly one holds it and the others are refused naming its pid', async () => {
     const dir = dataDir();
     for (let round = 0; round < 3; round += 1) {
-      const results = await Promise.all(
-        together(8, (goAt) => ['lock', dir, String(goAt), '1500']).map((c) => c.result),
-      );
-      const held = results.filter((r) => r.line.startsWith('held'));
-      expect(held).toHaveLength(1);
-      const owner = held[0]!.line.split(' ')[1];
-      for (const refused of results.filter((r) => !r.line.startsWith('held'))) {
+      // The winner holds the lock until it is stopped, so that a child that starts late
+      // on a loaded machine still meets a held lock: it must be refused, never win a
+      // lock that was already let go.
+      const children = together(8, (goAt) => ['lock', dir, String(goAt), '600000']);
+      const exited: { code: number | null; line: string }[] = [];
+      for (const c of children) void c.result.then((r) => exited.push(r));
+      await waitFor(() => exited.length === 7, 60_000);
+      const holders = children.filter((c) => c.process.exitCode === null);
+      expect(holders).toHaveLength(1);
+      const owner = String(holders[0]!.process.pid);
+      for (const refused of exited) {
         expect(refused.code).toBe(1);
         expect(refused.line).toMatch(/already running on the test/);
         // The owner's pid file is written just after the lock is taken; a refusal a
-        // moment before that names no pid, never a wrong one.
+        // moment before that names no pid (the last round's holder is dead), never a wrong one.
         const named = /\(pid (\d+)\)/.exec(refused.line)?.[1];
         if (named !== undefined) expect(named).toBe(owner);
       }
+      holders[0]!.process.kill('SIGTERM');
+      await holders[0]!.result;
     }
     expect(statSync(join(dir, 'postrobot.lock.db')).mode & 0o777).toBe(0o600);
   }, 90_000);
