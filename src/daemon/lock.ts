@@ -54,7 +54,11 @@ export class InstanceLock {
       db.exec('BEGIN EXCLUSIVE');
     } catch (error) {
       db.close();
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') {
+        throw new AlreadyRunningError(
+          `cannot take the lock ${this.file} (${(error as Error).message}); if no postrobot is running on ${this.what}, remove that file`,
+        );
+      }
       const owner = liveOwnerOf(this.pidFile);
       throw new AlreadyRunningError(
         `another postrobot${owner === null ? '' : ` (pid ${owner})`} is already running on ${this.what}; stop it first, or give this one another data directory`,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InstanceLock } from '../../src/daemon/lock.js';
@@ -99,6 +99,11 @@ describe('the single-instance lock', () => {
     const second = new InstanceLock(...files);
     second.acquire();
     second.release();
+    // A lock file that is not one (written over by hand) is refused with what to do.
+    writeFileSync(files[0], 'not a database, but long enough to be read as a header\n'.repeat(4));
+    expect(() => new InstanceLock(...files).acquire()).toThrow(
+      /cannot take the lock .*postrobot\.lock\.db \(file is not a database\); if no postrobot is running on here, remove that file/,
+    );
   });
 
   it('GIVEN six processes opening a new journal at the same moment, THEN each opens it and the schema is made once', async () => {
