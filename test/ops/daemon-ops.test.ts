@@ -17,6 +17,21 @@ function drop(inboxDir: string, name: string, raw: string): void {
   writeFileSync(join(inboxDir, 'new', name), raw);
 }
 
+/** A failed wait that says what the daemon logged (its log carries no mail text). */
+function withDaemonLog(
+  daemon: RunningDaemon | null,
+  what: () => string,
+): (error: unknown) => never {
+  return (error) => {
+    throw new Error(
+      `${what} not sent in time; the daemon's last log lines:\n${daemon?.output().slice(-8000) ?? ''}`,
+      {
+        cause: error,
+      },
+    );
+  };
+}
+
 describe('the daemon in operation', { timeout: 180_000 }, () => {
   let dir: string;
   let cleanup: () => void;
@@ -80,7 +95,9 @@ describe('the daemon in operation', { timeout: 180_000 }, () => {
     // The sink also receives the routed mails' forwards; the notices are what is counted here.
     const notices = (): typeof sink.received =>
       sink.received.filter((r) => r.messageId.startsWith('<notice.'));
-    await waitFor(() => notices().length >= 1, 60_000);
+    await waitFor(() => notices().length >= 1, 60_000).catch(
+      withDaemonLog(daemon, () => `first notice (${notices().length} received)`),
+    );
     await new Promise((r) => setTimeout(r, 1500));
     expect(notices()).toHaveLength(1);
     const notice = notices()[0]!;
@@ -103,7 +120,9 @@ describe('the daemon in operation', { timeout: 180_000 }, () => {
         'En rettelse.',
       ),
     );
-    await waitFor(() => notices().length === 2, 60_000);
+    await waitFor(() => notices().length === 2, 60_000).catch(
+      withDaemonLog(daemon, () => `second notice (${notices().length} received)`),
+    );
     expect((await simpleParser(notices()[1]!.raw)).subject).toBe(
       'Ny post på sag 24-300011: 1 nyt dokument',
     );
