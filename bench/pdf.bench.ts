@@ -32,6 +32,7 @@ import { imageToPdf } from '../src/pdf/convert-image.js';
 import { pdfToPdf } from '../src/pdf/convert-pdf.js';
 import { DEFAULT_RASTER_LIMITS } from '../src/pdf/raster.js';
 import { parseMail } from '../src/pipeline/parse.js';
+import { median } from './stats.js';
 
 const CHILD_FLAG = 'POSTROBOT_PDF_BENCH_CHILD';
 
@@ -221,12 +222,6 @@ function runQpdf(files: string[], outFile: string): PeerReport {
 /** What qpdf also does: read and parse the documents, copy their pages, write the file. */
 const mergePart = (phases: BundlePhases): number =>
   phases.read + phases.copy + phases.serialize + phases.write;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 const ms = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(0));
 const load = (): string =>
