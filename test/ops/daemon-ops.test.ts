@@ -24,7 +24,7 @@ function withDaemonLog(
 ): (error: unknown) => never {
   return (error) => {
     throw new Error(
-      `${what} not sent in time; the daemon's last log lines:\n${daemon?.output().slice(-8000) ?? ''}`,
+      `${what()} not sent in time; the daemon's last log lines:\n${daemon?.output().slice(-8000) ?? ''}`,
       {
         cause: error,
       },
